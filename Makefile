@@ -1,0 +1,78 @@
+# Grafana as code. The two commands a newcomer needs:
+#   make synth   set up (Python venv, Node packages), synthesize and validate every environment into cdktf.out/
+#   make test    set up (plus promtool/amtool), then run the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := synth
+
+VENV    := .venv
+PYTHON  := $(VENV)/bin/python
+# Project-local tools first: the venv's python, and node_modules/.bin (the cdktn CLI and a Node >= 22 it needs).
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export CHECKPOINT_DISABLE := 1
+
+# The provider schema every stack is validated against (output of `terraform providers schema -json`).
+# Set GRAFANA_PROVIDER_SCHEMA to use your own; otherwise a reference copy beside the checkout is used when there is
+# one (../shared/reference, as in our offline CI), else `make provider-schema` fetches it with Terraform.
+GRAFANA_PROVIDER_SCHEMA ?= $(firstword $(wildcard ../shared/reference/grafana-provider-schema-v*.json) \
+                                       $(CURDIR)/.provider-schema/schema.json)
+export GRAFANA_PROVIDER_SCHEMA
+
+ENV ?= dev
+
+.PHONY: setup python-deps node-deps system-tools synth validate test bench bindings provider-schema plan deploy \
+        diff clean
+
+setup: python-deps node-deps
+
+python-deps: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt
+	@echo "Setting up the Python environment in $(VENV)/ …"
+	@test -x $(PYTHON) || python3 -m venv $(VENV)
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+node-deps: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	@echo "Installing Node packages (cdktn CLI, Node 22, Grafana grammars and schema) …"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+system-tools:
+	@scripts/install-system-tools.sh
+
+$(CURDIR)/.provider-schema/schema.json:
+	@scripts/provider-schema.sh
+
+provider-schema:
+	@rm -f .provider-schema/schema.json
+	@scripts/provider-schema.sh
+
+synth: setup $(GRAFANA_PROVIDER_SCHEMA)
+	@$(PYTHON) -m grafana_as_code synth
+
+validate: setup $(GRAFANA_PROVIDER_SCHEMA)
+	@$(PYTHON) -m grafana_as_code validate
+
+bindings: setup $(GRAFANA_PROVIDER_SCHEMA)
+	@$(PYTHON) -m grafana_as_code bindings
+
+test: setup system-tools $(GRAFANA_PROVIDER_SCHEMA)
+	@$(PYTHON) -m pytest
+
+bench: setup $(GRAFANA_PROVIDER_SCHEMA)
+	@$(PYTHON) scripts/bench.py
+
+# One environment against its real Grafana and state (needs network, TF_VAR_grafana_auth and the data source secrets).
+plan: synth
+	@$(PYTHON) -m grafana_as_code check-secrets --env $(ENV)
+	terraform -chdir=cdktf.out/stacks/$(ENV) init -input=false
+	terraform -chdir=cdktf.out/stacks/$(ENV) plan -input=false -out=plan.tfplan
+
+deploy: setup
+	cdktn deploy $(ENV)
+
+diff: setup
+	cdktn diff $(ENV)
+
+clean:
+	rm -rf cdktf.out .cdktf-staging-* .bench

@@ -1,0 +1,110 @@
+"""The base of the generated provider bindings (``imports/grafana``).
+
+A generated resource keeps its attributes as plain Python values and hands them to the engine once, when the stack
+is synthesized (one call back from the jsii process per resource). References to other resources are engine
+tokens (``folder.uid``), which the engine resolves into ``${grafana_folder.x.uid}``.
+
+Terraform reads every JSON string as a template, so a literal ``${`` (Grafana's ``${var}``, Loki's
+``${__value.raw}``) would be interpolated; it is written ``$${`` here, centrally, while the engine's own tokens
+are left alone.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from ..cdk import (Construct, TerraformProvider, TerraformProviderGeneratorMetadata, TerraformResource,
+                   TerraformResourceLifecycle)
+
+PROVIDER_NAME = "grafana"
+PROVIDER_SOURCE = "grafana/grafana"
+PROVIDER_VERSION_CONSTRAINT = "~> 4.45"
+
+# Engine tokens look like ${TfToken[TOKEN.12]}; every other "${" or "%{" is literal text for Terraform.
+_LITERAL_INTERPOLATION = re.compile(r"\$\{(?!TfToken\[)")
+_LITERAL_DIRECTIVE = re.compile(r"%\{")
+
+
+def escape_template(text: str) -> str:
+    """Make a literal string safe from Terraform's template syntax."""
+    if "{" not in text:
+        return text
+    return _LITERAL_DIRECTIVE.sub("%%{", _LITERAL_INTERPOLATION.sub("$${", text))
+
+
+def to_terraform(value: Any) -> Any:
+    """Plain JSON for Terraform: blocks (dataclasses) become objects, None is dropped, strings are escaped."""
+    if isinstance(value, str):
+        return escape_template(value)
+    if dataclasses.is_dataclass(value):
+        out = {}
+        for field in dataclasses.fields(value):
+            item = getattr(value, field.name)
+            if item is not None:
+                out[field.metadata.get("tf_name", field.name)] = to_terraform(item)
+        return out
+    if isinstance(value, Mapping):
+        return {key: to_terraform(item) for key, item in value.items() if item is not None}
+    if isinstance(value, Sequence):
+        return [to_terraform(item) for item in value]
+    return value
+
+
+def block(cls: type, value: Any) -> Any:
+    """Accept a block as its dataclass or as a mapping with the same keys (checked: unknown keys fail)."""
+    if value is None or isinstance(value, cls):
+        return value
+    if isinstance(value, Mapping):
+        names = {f.metadata.get("tf_name", f.name): f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(value) - set(names))
+        if unknown:
+            raise TypeError(f"{cls.__name__}: unknown field(s) {', '.join(unknown)}")
+        return cls(**{names[key]: item for key, item in value.items()})
+    raise TypeError(f"{cls.__name__}: expected {cls.__name__} or a mapping, got {type(value).__name__}")
+
+
+def blocks(cls: type, values: Any) -> Any:
+    if values is None:
+        return None
+    if isinstance(values, (Mapping,)) or dataclasses.is_dataclass(values):
+        return block(cls, values)
+    return [block(cls, v) for v in values]
+
+
+def _metadata() -> TerraformProviderGeneratorMetadata:
+    return TerraformProviderGeneratorMetadata(provider_name=PROVIDER_NAME,
+                                              provider_version_constraint=PROVIDER_VERSION_CONSTRAINT)
+
+
+class GrafanaResource(TerraformResource):
+    """A resource of the Grafana provider whose attributes are synthesized from Python values."""
+
+    TF_TYPE: ClassVar[str]
+
+    def __init__(self, scope: Construct, id: str, attributes: dict[str, Any], *,
+                 logical_id: str | None = None, depends_on: Sequence[Any] | None = None,
+                 lifecycle: TerraformResourceLifecycle | Mapping[str, Any] | None = None,
+                 provider: TerraformProvider | None = None) -> None:
+        super().__init__(scope, id, terraform_resource_type=self.TF_TYPE, terraform_generator_metadata=_metadata(),
+                         depends_on=depends_on, lifecycle=lifecycle, provider=provider)
+        self._tf_attributes = attributes
+        if logical_id is not None:
+            # Readable addresses (grafana_folder.platform) for plans, imports and `terraform state` commands.
+            self.override_logical_id(logical_id)
+
+    def _synthesize_attributes(self) -> dict[str, Any]:
+        return to_terraform(self._tf_attributes)
+
+
+class GrafanaProviderBase(TerraformProvider):
+    """The ``provider "grafana"`` block."""
+
+    def __init__(self, scope: Construct, id: str, attributes: dict[str, Any]) -> None:
+        super().__init__(scope, id, terraform_resource_type=PROVIDER_NAME, terraform_provider_source=PROVIDER_SOURCE,
+                         terraform_generator_metadata=_metadata())
+        self._tf_attributes = attributes
+
+    def _synthesize_attributes(self) -> dict[str, Any]:
+        return to_terraform(self._tf_attributes)

@@ -1,0 +1,47 @@
+"""The one module that imports the CDK engine.
+
+We use CDK Terrain (``cdktn``), the maintained continuation of CDK for Terraform. To go back to ``cdktf`` 0.21,
+change the import below to ``import cdktf as engine``; the two expose the same API. Nothing else in the repository
+imports ``cdktn``, ``cdktf`` or ``constructs`` directly.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# The engine runs a Node process (jsii). Prefer the Node the set-up installed into node_modules (Node >= 22, which
+# the engine supports) over an older system one; JSII_NODE set by the user wins.
+_LOCAL_NODE = Path(__file__).resolve().parent.parent / "node_modules" / "node" / "bin" / "node"
+if "JSII_NODE" not in os.environ and _LOCAL_NODE.exists():
+    os.environ["JSII_NODE"] = str(_LOCAL_NODE)
+
+import cdktn as engine  # noqa: E402
+from constructs import Construct  # noqa: E402
+
+App = engine.App
+TerraformStack = engine.TerraformStack
+TerraformResource = engine.TerraformResource
+TerraformProvider = engine.TerraformProvider
+TerraformProviderGeneratorMetadata = engine.TerraformProviderGeneratorMetadata
+TerraformResourceLifecycle = engine.TerraformResourceLifecycle
+TerraformVariable = engine.TerraformVariable
+TerraformVariableValidationConfig = engine.TerraformVariableValidationConfig
+TerraformOutput = engine.TerraformOutput
+Fn = engine.Fn
+Token = engine.Token
+LocalBackend = engine.LocalBackend
+S3Backend = engine.S3Backend
+GcsBackend = engine.GcsBackend
+RemoteBackend = engine.RemoteBackend
+CloudBackend = engine.CloudBackend
+NamedCloudWorkspace = engine.NamedCloudWorkspace
+NamedRemoteWorkspace = engine.NamedRemoteWorkspace
+
+ENGINE_NAME = engine.__name__
+
+__all__ = [
+    "App", "CloudBackend", "Construct", "ENGINE_NAME", "Fn", "GcsBackend", "LocalBackend", "NamedCloudWorkspace", "NamedRemoteWorkspace",
+    "RemoteBackend", "S3Backend", "TerraformOutput", "TerraformProvider", "TerraformProviderGeneratorMetadata",
+    "TerraformResource", "TerraformResourceLifecycle", "TerraformStack", "TerraformVariable",
+    "TerraformVariableValidationConfig", "Token",
+]

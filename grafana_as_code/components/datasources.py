@@ -1,0 +1,32 @@
+"""Data sources of one environment; secrets are referenced as sensitive variables, never written."""
+from __future__ import annotations
+
+from imports.grafana import DataSource as DataSourceResource
+
+from ..cdk import Construct, Fn
+from ..datasources import DataSource
+from ..secrets import Secret
+from ..uids import terraform_name
+from .secret_variables import SecretVariables
+
+
+class DataSources(Construct):
+    def __init__(self, scope: Construct, id: str, sources: tuple[DataSource, ...], variables: SecretVariables,
+                 org_id: str | None = None) -> None:
+        super().__init__(scope, id)
+        for source in sources:
+            secure = ({key: variables.value(secret.name) for key, secret in source.secure_json_data.items()}
+                      if source.secure_json_data else None)
+            headers = ({name: variables.value(v.name) if isinstance(v, Secret) else v
+                        for name, v in source.http_headers.items()} if source.http_headers else None)
+            DataSourceResource(
+                self, source.uid, logical_id=terraform_name(source.uid),
+                uid=source.uid, name=source.name, type=source.type, url=source.url, org_id=org_id,
+                access_mode=source.access_mode, is_default=source.is_default,
+                basic_auth_enabled=True if source.basic_auth_username else None,
+                basic_auth_username=source.basic_auth_username,
+                database_name=source.database_name, username=source.username,
+                json_data_encoded=source.json_data_encoded(),
+                secure_json_data_encoded=Fn.jsonencode(secure) if secure else None,
+                http_headers=headers,
+            )

@@ -1,0 +1,196 @@
+"""Environments: one YAML file each under ``environments/``, loaded into a frozen, typed model.
+
+An environment says where its Grafana is, where its Terraform state lives, the endpoint of each data source,
+its non-secret contact targets and its overrides. Secrets are never read from these files: they arrive as
+sensitive Terraform variables (``TF_VAR_<name>``) at plan/apply time.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from .errors import UserError
+from .yaml_io import Fields, display_path, load_yaml
+
+ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+DURATION = re.compile(r"^(\d+(ms|s|m|h|d|w|y))+$")
+
+BACKENDS = {
+    # kind: (required settings, optional settings)
+    "local": ((), ("path",)),
+    "s3": (("bucket", "key", "region"), ("dynamodb_table", "encrypt", "use_lockfile", "role_arn", "profile", "kms_key_id",
+                                          "workspace_key_prefix")),
+    "gcs": (("bucket",), ("prefix", "impersonate_service_account", "kms_encryption_key")),
+    "remote": (("organization", "workspace"), ("hostname",)),
+    "cloud": (("organization", "workspace"), ("hostname", "project")),
+}
+
+
+def frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only view, recursively, so that a loaded model cannot be changed by a construct."""
+    def freeze(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return MappingProxyType({k: freeze(v) for k, v in value.items()})
+        if isinstance(value, list):
+            return tuple(freeze(v) for v in value)
+        return value
+    return freeze(dict(mapping))
+
+
+def thaw(value: Any) -> Any:
+    """Plain dicts and lists again (for Jinja contexts and JSON)."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [thaw(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class GrafanaTarget:
+    url: str
+    org_id: int | None = None  # None: the org of the credentials
+    retries: int = 5
+    retry_wait: int = 2  # seconds; the provider's default of 0 exhausts retries on rate limits
+
+
+@dataclass(frozen=True)
+class StateBackend:
+    kind: str
+    settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Overrides:
+    min_refresh: str | None = None  # dashboards refreshing faster than this are slowed down to it
+    thresholds: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    file: str
+    grafana: GrafanaTarget
+    state: StateBackend
+    datasources: Mapping[str, Mapping[str, Any]]  # data source uid -> endpoint settings (url, database, ...)
+    contacts: Mapping[str, Any]
+    overrides: Overrides
+    labels: Mapping[str, str]
+
+    def template_context(self) -> dict[str, Any]:
+        """What Jinja2 templates see as ``env``."""
+        return {
+            "name": self.name,
+            "grafana_url": self.grafana.url,
+            "datasources": thaw(self.datasources),
+            "contacts": thaw(self.contacts),
+            "thresholds": thaw(self.overrides.thresholds),
+            "min_refresh": self.overrides.min_refresh,
+            "labels": thaw(self.labels),
+        }
+
+
+def _grafana(fields: Fields) -> GrafanaTarget:
+    fields.only(("url", "org_id", "retries", "retry_wait"))
+    url = fields.str("url")
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise fields.error("url", f"expected an http(s) URL, got {url!r}")
+    org_id = fields.int("org_id", None)
+    retries = fields.int("retries", 5)
+    retry_wait = fields.int("retry_wait", 2)
+    for key, value in (("org_id", org_id), ("retries", retries), ("retry_wait", retry_wait)):
+        if value is not None and value < 0:
+            raise fields.error(key, "must not be negative")
+    return GrafanaTarget(url=url.rstrip("/"), org_id=org_id, retries=retries, retry_wait=retry_wait)
+
+
+def _state(fields: Fields) -> StateBackend:
+    kind = fields.str("backend", "local")
+    if kind not in BACKENDS:
+        raise fields.error("backend", f"unknown state backend {kind!r}; one of: {', '.join(sorted(BACKENDS))}")
+    required, optional = BACKENDS[kind]
+    fields.only(("backend", *required, *optional))
+    settings: dict[str, Any] = {}
+    for key in required:
+        settings[key] = fields.str(key)
+    for key in optional:
+        value = fields.data.get(key)
+        if value is None:
+            continue
+        settings[key] = fields.bool(key) if key in ("encrypt", "use_lockfile") else fields.str(key)
+    return StateBackend(kind=kind, settings=MappingProxyType(settings))
+
+
+def _datasources(fields: Fields) -> Mapping[str, Mapping[str, Any]]:
+    endpoints: dict[str, Mapping[str, Any]] = {}
+    for uid in fields.data:
+        entry = fields.sub(str(uid))
+        for key, value in entry.data.items():
+            if isinstance(value, (dict, list)) and key != "extra":
+                raise entry.error(str(key), "expected a plain value (string, number or true/false)")
+        endpoints[str(uid)] = entry.data
+    return frozen(endpoints)
+
+
+def _contacts(fields: Fields) -> Mapping[str, Any]:
+    for key, value in fields.data.items():
+        ok = isinstance(value, (str, bool)) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        if not ok:
+            raise fields.error(str(key), "expected a string, true/false or a list of strings "
+                               "(secrets such as webhook URLs or integration keys do not belong here)")
+    return frozen(fields.data)
+
+
+def _overrides(fields: Fields) -> Overrides:
+    fields.only(("min_refresh", "thresholds"))
+    min_refresh = fields.str("min_refresh", None)
+    if min_refresh is not None and not DURATION.match(min_refresh):
+        raise fields.error("min_refresh", f"expected a duration such as 30s or 1m, got {min_refresh!r}")
+    thresholds = fields.sub("thresholds", {})
+    values = {str(k): thresholds.number(str(k)) for k in thresholds.data}
+    return Overrides(min_refresh=min_refresh, thresholds=MappingProxyType(values))
+
+
+def load_environment(path: Path) -> Environment:
+    where = display_path(path)
+    fields = Fields(load_yaml(path), where)
+    fields.only(("name", "grafana", "state", "datasources", "contacts", "overrides", "labels"))
+    name = path.stem
+    if not ENV_NAME.match(name):
+        raise UserError(where, "", f"environment file names must be lower-case letters, digits and '-' "
+                                   f"(starting with a letter, at most 31 characters); got {name!r}")
+    declared = fields.str("name", name)
+    if declared != name:
+        raise fields.error("name", f"must match the file name {name!r}, got {declared!r}")
+    return Environment(
+        name=name,
+        file=where,
+        grafana=_grafana(fields.sub("grafana")),
+        state=_state(fields.sub("state", {"backend": "local"})),
+        datasources=_datasources(fields.sub("datasources", {})),
+        contacts=_contacts(fields.sub("contacts", {})),
+        overrides=_overrides(fields.sub("overrides", {})),
+        labels=frozen(fields.str_map("labels", {})),
+    )
+
+
+def load_environments(directory: Path, only: list[str] | None = None) -> list[Environment]:
+    """All environments, sorted by name; ``only`` selects some and rejects unknown names."""
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    if not files:
+        raise UserError(display_path(directory), "", "no environment files (*.yaml) found")
+    environments = sorted((load_environment(f) for f in files), key=lambda e: e.name)
+    names = [e.name for e in environments]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise UserError(display_path(directory), "", f"environment defined twice: {', '.join(sorted(duplicates))}")
+    if only:
+        unknown = [n for n in only if n not in names]
+        if unknown:
+            raise UserError(display_path(directory), "", f"unknown environment {', '.join(map(repr, unknown))}; "
+                                                         f"known: {', '.join(names)}")
+        environments = [e for e in environments if e.name in only]
+    return environments

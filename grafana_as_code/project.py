@@ -1,0 +1,111 @@
+"""The whole repository, loaded and cross-checked, one ``Catalog`` per environment.
+
+Everything is read and validated here, before any construct exists: a bad file stops the run before anything is
+written to ``cdktf.out``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from . import secrets as secret_names
+from .dashboards import Dashboard, RenderContext, load_dashboards
+from .datasources import DataSource, load_datasources
+from .environment import Environment, load_environments
+from .errors import Problem, UserError
+from .folders import Folder, load_folders
+from .secrets import Secret
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where definition files live; tests point it at temporary trees."""
+
+    root: Path
+
+    @property
+    def environments(self) -> Path:
+        return self.root / "environments"
+
+    @property
+    def datasources(self) -> Path:
+        return self.root / "datasources"
+
+    @property
+    def dashboards(self) -> Path:
+        return self.root / "dashboards"
+
+    @property
+    def alerts(self) -> Path:
+        return self.root / "alerts"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything one environment's stack declares."""
+
+    env: Environment
+    folders: tuple[Folder, ...]
+    datasources: tuple[DataSource, ...]
+    dashboards: tuple[Dashboard, ...]
+
+    @property
+    def secrets(self) -> list[Secret]:
+        grafana_auth = Secret(secret_names.GRAFANA_AUTH.name, secret_names.GRAFANA_AUTH.description,
+                              self.env.file, "grafana")
+        return secret_names.merge([grafana_auth, *(s for d in self.datasources for s in d.secrets)])
+
+    @property
+    def resource_count(self) -> int:
+        return len(self.folders) + len(self.datasources) + len(self.dashboards)
+
+
+@dataclass(frozen=True)
+class Project:
+    layout: Layout
+    catalogs: tuple[Catalog, ...]
+
+    @property
+    def environments(self) -> list[Environment]:
+        return [c.env for c in self.catalogs]
+
+
+def _check_links(catalog: Catalog) -> list[Problem]:
+    uids = {d.uid for d in catalog.datasources}
+    return [Problem(source.file, path, f"links to data source {uid!r}, which environment {catalog.env.name!r} "
+                                       f"does not have (known: {', '.join(sorted(uids))})")
+            for source in catalog.datasources for path, uid in source.linked_uids() if uid not in uids]
+
+
+def load_catalog(layout: Layout, env: Environment, folders: list[Folder]) -> Catalog:
+    datasources = load_datasources(layout.datasources, env)
+    ctx = RenderContext(env=env, datasources=MappingProxyType({d.uid: d for d in datasources}),
+                        folders=MappingProxyType({f.path: f for f in folders}))
+    catalog = Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources),
+                      dashboards=tuple(load_dashboards(layout.dashboards, ctx)))
+    problems = _check_links(catalog)
+    if problems:
+        raise UserError(problems)
+    return catalog
+
+
+def _check_same_uids(catalogs: list[Catalog]) -> None:
+    """A data source keeps its uid in every environment, so dashboards stay portable."""
+    first: dict[str, tuple[str, str]] = {}
+    for catalog in catalogs:
+        for source in catalog.datasources:
+            key = Path(source.file).stem
+            if key in first and first[key][1] != source.uid:
+                raise UserError(source.file, "uid", f"is {source.uid!r} in {catalog.env.name} but {first[key][1]!r} in "
+                                f"{first[key][0]}; a data source keeps one uid in every environment")
+            first.setdefault(key, (catalog.env.name, source.uid))
+
+
+def load_project(root: Path, only: list[str] | None = None) -> Project:
+    layout = Layout(root)
+    environments = load_environments(layout.environments, only)
+    folders = load_folders(layout.dashboards)
+    catalogs = [load_catalog(layout, env, folders) for env in environments]
+    _check_same_uids(catalogs)
+    return Project(layout=layout, catalogs=tuple(catalogs))

@@ -1,0 +1,76 @@
+"""``make synth``: synthesize every environment into a staging directory, validate it, then publish it.
+
+The app runs exactly as ``cdktn synth`` runs it (``python main.py`` with ``CDKTF_OUTDIR``), so both paths give
+the same files. ``cdktf.out`` is replaced only when everything passed: a bad input leaves it untouched.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .app import ENVIRONMENTS_VARIABLE
+from .errors import Problem, UserError
+from .project import load_project
+from .validate.run import resolve_schema_path, validate_outdir
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_app(root: Path, outdir: Path, environments: list[str] | None) -> None:
+    env = dict(os.environ, CDKTF_OUTDIR=str(outdir))
+    if environments:
+        env[ENVIRONMENTS_VARIABLE] = ",".join(environments)
+    result = subprocess.run([sys.executable, "main.py"], cwd=root, env=env, capture_output=True, text=True)
+    # jsii prints a banner about Node versions on stderr; keep only what our app said.
+    messages = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    if result.returncode != 0:
+        if messages:
+            raise UserError([_problem(line) for line in messages])
+        raise RuntimeError(f"python main.py failed (exit {result.returncode}):\n{result.stderr}")
+
+
+def _problem(line: str) -> Problem:
+    """The app already printed a located message; keep it whole."""
+    return Problem(line.removeprefix("error: "), "", "")
+
+
+def synth(root: Path, outdir: Path, environments: list[str] | None, schema: str | None,
+          validate: bool = True) -> list[Path]:
+    started = time.perf_counter()
+    project = load_project(root, environments)  # fails fast, before anything runs or is written
+    for catalog in project.catalogs:
+        progress(f"  {catalog.env.name}: {len(catalog.folders)} folders, {len(catalog.datasources)} data sources, "
+                 f"{len(catalog.dashboards)} dashboards")
+    schema_path = resolve_schema_path(schema) if validate else None
+    staging = Path(tempfile.mkdtemp(prefix=".cdktf-staging-", dir=root))
+    try:
+        progress(f"Synthesizing {len(project.catalogs)} stack(s)…")
+        run_app(root, staging, environments)
+        if schema_path is not None:
+            progress(f"Validating against provider schema {schema_path}…")
+            problems = validate_outdir(staging, schema_path)
+            if problems:
+                raise UserError(problems)
+        publish(staging, outdir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    stacks = sorted((outdir / "stacks").glob("*/cdk.tf.json"))
+    progress(f"Wrote {len(stacks)} stack(s) to {outdir}/stacks in {time.perf_counter() - started:.1f}s")
+    return stacks
+
+
+def publish(staging: Path, outdir: Path) -> None:
+    """Swap the staged output in; the old output is removed only once the new one is complete."""
+    old = outdir.with_name(outdir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if outdir.exists():
+        outdir.rename(old)
+    shutil.copytree(staging, outdir)
+    shutil.rmtree(old, ignore_errors=True)

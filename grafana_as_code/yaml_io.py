@@ -1,0 +1,177 @@
+"""Reading definition files: YAML with positions in errors, and typed access to fields.
+
+Every loader in this package goes through ``load_yaml`` and ``Fields`` so that a wrong type or a missing key is
+reported the same way everywhere: ``<file>: <dotted.field>: <what is wrong>``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import UserError
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (YAML silently keeps the last one, hiding mistakes)."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark)
+        seen[key] = loader.construct_object(value_node, deep=deep)
+    return seen
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse_yaml(text: str, where: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise UserError(where, "", f"malformed YAML: {line}{problem}") from None
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(display_path(path), "", f"cannot read file: {exc}") from None
+
+
+def load_yaml(path: Path) -> Any:
+    return parse_yaml(read_text(path), display_path(path))
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+               list: "a list", dict: "a mapping"}
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    for python_type, name in ((bool, "true/false"), (str, "a string"), (int, "an integer"), (float, "a number"),
+                              (list, "a list"), (dict, "a mapping")):
+        if isinstance(value, python_type):
+            return name
+    return type(value).__name__
+
+
+def _is(value: Any, expected: type) -> bool:
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+_MISSING = object()
+
+
+class Fields:
+    """Typed, located access to one mapping of a definition file."""
+
+    def __init__(self, data: Any, where: str, prefix: str = "") -> None:
+        if not isinstance(data, Mapping):
+            raise UserError(where, prefix, f"expected a mapping, got {type_name(data)}")
+        self.data = data
+        self.where = where
+        self.prefix = prefix
+
+    def path(self, key: str | int) -> str:
+        if isinstance(key, int):
+            return f"{self.prefix}[{key}]"
+        return f"{self.prefix}.{key}" if self.prefix else key
+
+    def error(self, key: str | int, message: str) -> UserError:
+        return UserError(self.where, self.path(key), message)
+
+    def _get(self, key: str, expected: type, default: Any) -> Any:
+        value = self.data.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            if default is _MISSING:
+                raise self.error(key, f"is required ({_TYPE_NAMES[expected]})")
+            return default
+        if not _is(value, expected):
+            raise self.error(key, f"expected {_TYPE_NAMES[expected]}, got {type_name(value)}")
+        return float(value) if expected is float else value
+
+    def str(self, key: str, default: Any = _MISSING) -> Any:
+        return self._get(key, str, default)
+
+    def int(self, key: str, default: Any = _MISSING) -> Any:
+        return self._get(key, int, default)
+
+    def number(self, key: str, default: Any = _MISSING) -> Any:
+        return self._get(key, float, default)
+
+    def bool(self, key: str, default: Any = _MISSING) -> Any:
+        return self._get(key, bool, default)
+
+    def list(self, key: str, default: Any = _MISSING) -> Any:
+        return self._get(key, list, default)
+
+    def str_list(self, key: str, default: Any = _MISSING) -> Any:
+        items = self._get(key, list, default)
+        for index, item in enumerate(items or []):
+            if not isinstance(item, str):
+                raise UserError(self.where, f"{self.path(key)}[{index}]", f"expected a string, got {type_name(item)}")
+        return items
+
+    def mapping(self, key: str, default: Any = _MISSING) -> Any:
+        return self._get(key, dict, default)
+
+    def str_map(self, key: str, default: Any = _MISSING) -> Any:
+        items = self._get(key, dict, default)
+        for name, item in (items or {}).items():
+            if not isinstance(item, str) or not isinstance(name, str):
+                raise UserError(self.where, f"{self.path(key)}.{name}", f"expected a string, got {type_name(item)}")
+        return items
+
+    def sub(self, key: str, default: Any = _MISSING) -> Fields:
+        value = self.data.get(key, _MISSING)
+        if (value is _MISSING or value is None) and default is not _MISSING:
+            return Fields(default, self.where, self.path(key))
+        if value is _MISSING or value is None:
+            raise self.error(key, "is required (a mapping)")
+        return Fields(value, self.where, self.path(key))
+
+    def items(self, key: str) -> list[Fields]:
+        """A list of mappings, each as Fields."""
+        return [Fields(item, self.where, f"{self.path(key)}[{index}]")
+                for index, item in enumerate(self.list(key, []))]
+
+    def only(self, allowed: Iterable[str]) -> None:
+        """Refuse keys we do not know: a misspelled key must not be ignored silently."""
+        allowed = set(allowed)
+        for key in self.data:
+            if key not in allowed:
+                hint = _closest(str(key), allowed)
+                raise self.error(str(key), "unknown field" + (f"; did you mean '{hint}'?" if hint else
+                                                                f"; allowed: {', '.join(sorted(allowed))}"))
+
+
+def _closest(name: str, options: Iterable[str]) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(name, sorted(options), n=1, cutoff=0.6)
+    return matches[0] if matches else None

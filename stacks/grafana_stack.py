@@ -1,0 +1,26 @@
+"""Everything one environment's Grafana needs, as one Terraform stack (``cdktf.out/stacks/<env>/``)."""
+from __future__ import annotations
+
+from grafana_as_code.cdk import Construct, TerraformStack
+from grafana_as_code.components.dashboards import Dashboards
+from grafana_as_code.components.datasources import DataSources
+from grafana_as_code.components.folders import FolderTree
+from grafana_as_code.components.secret_variables import SecretVariables
+from grafana_as_code.components.state_backend import configure_state_backend
+from grafana_as_code.project import Catalog
+from grafana_as_code.secrets import GRAFANA_AUTH
+from imports.grafana import GrafanaProvider
+
+
+class GrafanaStack(TerraformStack):
+    def __init__(self, scope: Construct, catalog: Catalog) -> None:
+        env = catalog.env
+        super().__init__(scope, env.name)
+        configure_state_backend(self, env.state)
+        secrets = SecretVariables(self, "secrets", catalog.secrets)
+        GrafanaProvider(self, "grafana", url=env.grafana.url, auth=secrets.value(GRAFANA_AUTH.name),
+                        retries=env.grafana.retries, retry_wait=env.grafana.retry_wait)
+        org_id = str(env.grafana.org_id) if env.grafana.org_id is not None else None
+        folders = FolderTree(self, "folders", catalog.folders, org_id)
+        DataSources(self, "datasources", catalog.datasources, secrets, org_id)
+        Dashboards(self, "dashboards", catalog.dashboards, folders, org_id)
