@@ -16,7 +16,13 @@ if "JSII_NODE" not in os.environ and _LOCAL_NODE.exists():
     os.environ["JSII_NODE"] = str(_LOCAL_NODE)
 
 import cdktn as engine  # noqa: E402
+import jsii  # noqa: E402  (the runtime beneath cdktn and cdktf alike)
 from constructs import Construct  # noqa: E402
+
+# Direct engine calls for the generated bindings (what prebuilt provider bindings do), without the engine's
+# run-time argument checks: the bindings' own signatures fix the types, and the checks cost ~0.5 ms a resource.
+jsii_create = jsii.create
+jsii_invoke = jsii.invoke
 
 App = engine.App
 TerraformStack = engine.TerraformStack
@@ -43,5 +49,5 @@ __all__ = [
     "App", "CloudBackend", "Construct", "ENGINE_NAME", "Fn", "GcsBackend", "LocalBackend", "NamedCloudWorkspace", "NamedRemoteWorkspace",
     "RemoteBackend", "S3Backend", "TerraformOutput", "TerraformProvider", "TerraformProviderGeneratorMetadata",
     "TerraformResource", "TerraformResourceLifecycle", "TerraformStack", "TerraformVariable",
-    "TerraformVariableValidationConfig", "Token",
+    "TerraformVariableValidationConfig", "Token", "jsii_create", "jsii_invoke",
 ]

@@ -60,17 +60,18 @@ def py_type(tf_type: Any) -> str:
 
 
 def _getter(tf_type: Any) -> str:
+    """The engine method (its jsii name) that returns a reference token of this type."""
     if tf_type == "string":
-        return "get_string_attribute"
+        return "getStringAttribute"
     if tf_type == "number":
-        return "get_number_attribute"
+        return "getNumberAttribute"
     if tf_type == "bool":
-        return "get_boolean_attribute"
+        return "getBooleanAttribute"
     if isinstance(tf_type, (list, tuple)) and tf_type[0] in ("list", "set") and tf_type[1] == "string":
-        return "get_list_attribute"
+        return "getListAttribute"
     if isinstance(tf_type, (list, tuple)) and tf_type[0] == "map" and tf_type[1] == "string":
-        return "get_string_map_attribute"
-    return "interpolation_for_attribute"
+        return "getStringMapAttribute"
+    return "interpolationForAttribute"
 
 
 def _settable(attribute: Attribute) -> bool:
@@ -153,7 +154,7 @@ def _resource_module(tf_type: str, block: Block, class_name: str) -> str:
     ]
     for name, attribute in sorted(block.attributes.items()):
         body += ["", "    @property", f"    def {py_name(name)}(self) -> Any:",
-                 f"        return self.{_getter(attribute.type)}({name!r})"]
+                 f"        return self._reference({_getter(attribute.type)!r}, {name!r})"]
     return _assemble(f"Binding for `{tf_type}`.", module.classes + ["\n".join(body)], "GrafanaResource")
 
 

@@ -474,16 +474,16 @@ class ContactPoint(GrafanaResource):
 
     @property
     def disable_provenance(self) -> Any:
-        return self.get_boolean_attribute('disable_provenance')
+        return self._reference('getBooleanAttribute', 'disable_provenance')
 
     @property
     def id(self) -> Any:
-        return self.get_string_attribute('id')
+        return self._reference('getStringAttribute', 'id')
 
     @property
     def name(self) -> Any:
-        return self.get_string_attribute('name')
+        return self._reference('getStringAttribute', 'name')
 
     @property
     def org_id(self) -> Any:
-        return self.get_string_attribute('org_id')
+        return self._reference('getStringAttribute', 'org_id')

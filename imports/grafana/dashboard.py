@@ -42,40 +42,40 @@ class Dashboard(GrafanaResource):
 
     @property
     def config_json(self) -> Any:
-        return self.get_string_attribute('config_json')
+        return self._reference('getStringAttribute', 'config_json')
 
     @property
     def dashboard_id(self) -> Any:
-        return self.get_number_attribute('dashboard_id')
+        return self._reference('getNumberAttribute', 'dashboard_id')
 
     @property
     def folder(self) -> Any:
-        return self.get_string_attribute('folder')
+        return self._reference('getStringAttribute', 'folder')
 
     @property
     def id(self) -> Any:
-        return self.get_string_attribute('id')
+        return self._reference('getStringAttribute', 'id')
 
     @property
     def message(self) -> Any:
-        return self.get_string_attribute('message')
+        return self._reference('getStringAttribute', 'message')
 
     @property
     def org_id(self) -> Any:
-        return self.get_string_attribute('org_id')
+        return self._reference('getStringAttribute', 'org_id')
 
     @property
     def overwrite(self) -> Any:
-        return self.get_boolean_attribute('overwrite')
+        return self._reference('getBooleanAttribute', 'overwrite')
 
     @property
     def uid(self) -> Any:
-        return self.get_string_attribute('uid')
+        return self._reference('getStringAttribute', 'uid')
 
     @property
     def url(self) -> Any:
-        return self.get_string_attribute('url')
+        return self._reference('getStringAttribute', 'url')
 
     @property
     def version(self) -> Any:
-        return self.get_number_attribute('version')
+        return self._reference('getNumberAttribute', 'version')

@@ -62,64 +62,64 @@ class DataSource(GrafanaResource):
 
     @property
     def access_mode(self) -> Any:
-        return self.get_string_attribute('access_mode')
+        return self._reference('getStringAttribute', 'access_mode')
 
     @property
     def basic_auth_enabled(self) -> Any:
-        return self.get_boolean_attribute('basic_auth_enabled')
+        return self._reference('getBooleanAttribute', 'basic_auth_enabled')
 
     @property
     def basic_auth_username(self) -> Any:
-        return self.get_string_attribute('basic_auth_username')
+        return self._reference('getStringAttribute', 'basic_auth_username')
 
     @property
     def database_name(self) -> Any:
-        return self.get_string_attribute('database_name')
+        return self._reference('getStringAttribute', 'database_name')
 
     @property
     def http_headers(self) -> Any:
-        return self.get_string_map_attribute('http_headers')
+        return self._reference('getStringMapAttribute', 'http_headers')
 
     @property
     def id(self) -> Any:
-        return self.get_string_attribute('id')
+        return self._reference('getStringAttribute', 'id')
 
     @property
     def is_default(self) -> Any:
-        return self.get_boolean_attribute('is_default')
+        return self._reference('getBooleanAttribute', 'is_default')
 
     @property
     def json_data_encoded(self) -> Any:
-        return self.get_string_attribute('json_data_encoded')
+        return self._reference('getStringAttribute', 'json_data_encoded')
 
     @property
     def name(self) -> Any:
-        return self.get_string_attribute('name')
+        return self._reference('getStringAttribute', 'name')
 
     @property
     def org_id(self) -> Any:
-        return self.get_string_attribute('org_id')
+        return self._reference('getStringAttribute', 'org_id')
 
     @property
     def private_data_source_connect_network_id(self) -> Any:
-        return self.get_string_attribute('private_data_source_connect_network_id')
+        return self._reference('getStringAttribute', 'private_data_source_connect_network_id')
 
     @property
     def secure_json_data_encoded(self) -> Any:
-        return self.get_string_attribute('secure_json_data_encoded')
+        return self._reference('getStringAttribute', 'secure_json_data_encoded')
 
     @property
     def type(self) -> Any:
-        return self.get_string_attribute('type')
+        return self._reference('getStringAttribute', 'type')
 
     @property
     def uid(self) -> Any:
-        return self.get_string_attribute('uid')
+        return self._reference('getStringAttribute', 'uid')
 
     @property
     def url(self) -> Any:
-        return self.get_string_attribute('url')
+        return self._reference('getStringAttribute', 'url')
 
     @property
     def username(self) -> Any:
-        return self.get_string_attribute('username')
+        return self._reference('getStringAttribute', 'username')

@@ -42,28 +42,28 @@ class Folder(GrafanaResource):
 
     @property
     def id(self) -> Any:
-        return self.get_string_attribute('id')
+        return self._reference('getStringAttribute', 'id')
 
     @property
     def org_id(self) -> Any:
-        return self.get_string_attribute('org_id')
+        return self._reference('getStringAttribute', 'org_id')
 
     @property
     def parent_folder_uid(self) -> Any:
-        return self.get_string_attribute('parent_folder_uid')
+        return self._reference('getStringAttribute', 'parent_folder_uid')
 
     @property
     def prevent_destroy_if_not_empty(self) -> Any:
-        return self.get_boolean_attribute('prevent_destroy_if_not_empty')
+        return self._reference('getBooleanAttribute', 'prevent_destroy_if_not_empty')
 
     @property
     def title(self) -> Any:
-        return self.get_string_attribute('title')
+        return self._reference('getStringAttribute', 'title')
 
     @property
     def uid(self) -> Any:
-        return self.get_string_attribute('uid')
+        return self._reference('getStringAttribute', 'uid')
 
     @property
     def url(self) -> Any:
-        return self.get_string_attribute('url')
+        return self._reference('getStringAttribute', 'url')

@@ -47,12 +47,12 @@ class FolderPermission(GrafanaResource):
 
     @property
     def folder_uid(self) -> Any:
-        return self.get_string_attribute('folder_uid')
+        return self._reference('getStringAttribute', 'folder_uid')
 
     @property
     def id(self) -> Any:
-        return self.get_string_attribute('id')
+        return self._reference('getStringAttribute', 'id')
 
     @property
     def org_id(self) -> Any:
-        return self.get_string_attribute('org_id')
+        return self._reference('getStringAttribute', 'org_id')

@@ -181,32 +181,32 @@ class NotificationPolicy(GrafanaResource):
 
     @property
     def contact_point(self) -> Any:
-        return self.get_string_attribute('contact_point')
+        return self._reference('getStringAttribute', 'contact_point')
 
     @property
     def disable_provenance(self) -> Any:
-        return self.get_boolean_attribute('disable_provenance')
+        return self._reference('getBooleanAttribute', 'disable_provenance')
 
     @property
     def group_by(self) -> Any:
-        return self.get_list_attribute('group_by')
+        return self._reference('getListAttribute', 'group_by')
 
     @property
     def group_interval(self) -> Any:
-        return self.get_string_attribute('group_interval')
+        return self._reference('getStringAttribute', 'group_interval')
 
     @property
     def group_wait(self) -> Any:
-        return self.get_string_attribute('group_wait')
+        return self._reference('getStringAttribute', 'group_wait')
 
     @property
     def id(self) -> Any:
-        return self.get_string_attribute('id')
+        return self._reference('getStringAttribute', 'id')
 
     @property
     def org_id(self) -> Any:
-        return self.get_string_attribute('org_id')
+        return self._reference('getStringAttribute', 'org_id')
 
     @property
     def repeat_interval(self) -> Any:
-        return self.get_string_attribute('repeat_interval')
+        return self._reference('getStringAttribute', 'repeat_interval')

@@ -108,24 +108,24 @@ class RuleGroup(GrafanaResource):
 
     @property
     def disable_provenance(self) -> Any:
-        return self.get_boolean_attribute('disable_provenance')
+        return self._reference('getBooleanAttribute', 'disable_provenance')
 
     @property
     def folder_uid(self) -> Any:
-        return self.get_string_attribute('folder_uid')
+        return self._reference('getStringAttribute', 'folder_uid')
 
     @property
     def id(self) -> Any:
-        return self.get_string_attribute('id')
+        return self._reference('getStringAttribute', 'id')
 
     @property
     def interval_seconds(self) -> Any:
-        return self.get_number_attribute('interval_seconds')
+        return self._reference('getNumberAttribute', 'interval_seconds')
 
     @property
     def name(self) -> Any:
-        return self.get_string_attribute('name')
+        return self._reference('getStringAttribute', 'name')
 
     @property
     def org_id(self) -> Any:
-        return self.get_string_attribute('org_id')
+        return self._reference('getStringAttribute', 'org_id')

@@ -1,0 +1,1 @@
+"""Grafana as code: definition files → validated models → CDK Terrain constructs → Terraform JSON."""

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""`make bench`: how long synthesis takes, and where the time goes.
+
+Each measurement runs in a fresh process, as `cdktn synth` would:
+  empty    an app with one empty stack (Python start, engine import, Node start, synth): the fixed cost
+  catalog  the repository's catalog, every environment
+  dev      the catalog, dev only
+  large    dev plus a generated folder of 1,000 dashboards (the marginal cost per resource)
+The last line is machine-readable:
+  synth_s=… empty_s=… ratio=… per_resource_ms=… resources=…
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+from conftest import copy_project  # noqa: E402  (the same project copy the tests use)
+
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+
+CHILD = r"""
+import json, os, sys, time
+t0 = time.perf_counter()
+from grafana_as_code.cdk import App, TerraformStack
+import grafana_as_code.bindings.runtime as runtime
+t_import = time.perf_counter()
+mode = sys.argv[1]
+phases = {"import": t_import - t0}
+if mode == "empty":
+    app = App(outdir=os.environ["CDKTF_OUTDIR"])
+    TerraformStack(app, "empty")
+    t_build = time.perf_counter()
+    phases["load"] = 0.0
+else:
+    from pathlib import Path
+    from grafana_as_code.project import load_project
+    from stacks.grafana_stack import GrafanaStack
+    project = load_project(Path.cwd())
+    t_load = time.perf_counter()
+    phases["load"] = t_load - t_import
+    app = App(outdir=os.environ["CDKTF_OUTDIR"])
+    for catalog in project.catalogs:
+        GrafanaStack(app, catalog)
+    t_build = time.perf_counter()
+    phases["construct"] = t_build - t_load
+app.synth()
+t_synth = time.perf_counter()
+phases["engine_synth"] = t_synth - t_build
+resources = 0
+for path in Path(os.environ["CDKTF_OUTDIR"], "stacks").glob("*/cdk.tf.json") if mode != "empty" else []:
+    stack = json.loads(path.read_text())
+    resources += sum(len(v) for v in stack.get("resource", {}).values())
+phases["resources"] = resources
+print("BENCH " + json.dumps(phases))
+"""
+
+
+def measure(root: Path, mode: str) -> dict:
+    """Median wall time of RUNS fresh processes, with the phases of the median run."""
+    results = []
+    for _ in range(RUNS):
+        outdir = root / "bench.out"
+        shutil.rmtree(outdir, ignore_errors=True)
+        env = dict(os.environ, CDKTF_OUTDIR=str(outdir))
+        start = __import__("time").perf_counter()
+        done = subprocess.run([sys.executable, "-c", CHILD, mode], cwd=root, env=env, capture_output=True, text=True)
+        wall = __import__("time").perf_counter() - start
+        if done.returncode != 0:
+            sys.exit(f"bench: {mode} failed:\n{done.stderr}")
+        line = next(l for l in done.stdout.splitlines() if l.startswith("BENCH "))
+        results.append(dict(json.loads(line[6:]), wall=wall))
+    results.sort(key=lambda r: r["wall"])
+    median = results[len(results) // 2]
+    median["validate"] = validate_time(root) if mode != "empty" else 0.0
+    return median
+
+
+def validate_time(root: Path) -> float:
+    from grafana_as_code.validate.run import resolve_schema_path, validate_outdir
+    import time
+
+    schema = resolve_schema_path(None)
+    start = time.perf_counter()
+    problems = validate_outdir(root / "bench.out", schema)
+    if problems:
+        sys.exit("bench: the synthesized stacks do not validate:\n" + "\n".join(map(str, problems[:5])))
+    return time.perf_counter() - start
+
+
+def add_generated_dashboards(root: Path, count: int) -> None:
+    folder = root / "dashboards" / "zz-bench"
+    folder.mkdir(parents=True)
+    (folder / "_folder.yaml").write_text("title: Benchmark\n")
+    for i in range(count):
+        dashboard = {"uid": f"bench-{i:04d}", "title": f"Bench {i}", "schemaVersion": 39, "tags": ["bench"],
+                     "panels": [{"id": 1, "type": "timeseries", "title": "Requests",
+                                 "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0},
+                                 "datasource": {"type": "prometheus", "uid": "prometheus"},
+                                 "targets": [{"refId": "A", "expr": f"sum(rate(http_requests_total{{job=\"svc{i}\"}}[5m]))",
+                                              "datasource": {"type": "prometheus", "uid": "prometheus"}}]}]}
+        (folder / f"bench-{i:04d}.json").write_text(json.dumps(dashboard))
+
+
+def row(name: str, r: dict) -> str:
+    phases = " ".join(f"{k}={r[k]:.3f}s" for k in ("import", "load", "construct", "engine_synth", "validate") if k in r)
+    return f"{name:<8} wall={r['wall']:.3f}s resources={r.get('resources', 0):>5}  {phases}"
+
+
+def main() -> None:
+    os.environ.setdefault("CHECKPOINT_DISABLE", "1")
+    with tempfile.TemporaryDirectory(prefix="gac-bench-") as tmp:
+        catalog_root = copy_project(Path(tmp) / "catalog")
+        dev_root = copy_project(Path(tmp) / "dev")
+        for env_file in (dev_root / "environments").glob("*.yaml"):
+            if env_file.stem != "dev":
+                env_file.unlink()
+        large_root = Path(tmp) / "large"
+        shutil.copytree(dev_root, large_root, symlinks=True)
+        add_generated_dashboards(large_root, 1000)
+        print(f"Benchmark: median of {RUNS} fresh processes each", flush=True)
+        empty = measure(catalog_root, "empty")
+        print(row("empty", empty))
+        catalog = measure(catalog_root, "catalog")
+        print(row("catalog", catalog))
+        dev = measure(dev_root, "dev")
+        print(row("dev", dev))
+        large = measure(large_root, "large")
+        print(row("large", large))
+
+    # Marginal cost: what 1,000 more dashboards (and their folder) add to the same environment's synth.
+    per_resource_ms = 1000 * (large["wall"] - dev["wall"]) / max(large["resources"] - dev["resources"], 1)
+    ratio = catalog["wall"] / empty["wall"]
+    engine_ms = 1000 * large["engine_synth"] / large["resources"]
+    construct_ms = 1000 * large.get("construct", 0) / large["resources"]
+    load_ms = 1000 * large.get("load", 0) / large["resources"]
+    validate_ms = 1000 * large["validate"] / large["resources"]
+    print(f"where the time goes, per resource of the large run: load+check={load_ms:.3f}ms "
+          f"construct={construct_ms:.3f}ms (jsii calls) engine synth={engine_ms:.3f}ms (jsii callbacks) "
+          f"schema validation={validate_ms:.3f}ms")
+    print(f"targets: ratio <= 1.6 ({'met' if ratio <= 1.6 else 'NOT met'}), "
+          f"per resource <= 1 ms ({'met' if per_resource_ms <= 1 else 'NOT met'})")
+    print(f"synth_s={catalog['wall']:.3f} empty_s={empty['wall']:.3f} ratio={ratio:.2f} "
+          f"per_resource_ms={per_resource_ms:.3f} resources={catalog['resources']}")
+
+
+if __name__ == "__main__":
+    main()
