@@ -78,8 +78,7 @@ def _check_links(catalog: Catalog) -> list[Problem]:
             for source in catalog.datasources for path, uid in source.linked_uids() if uid not in uids]
 
 
-def load_catalog(layout: Layout, env: Environment, folders: list[Folder]) -> Catalog:
-    datasources = load_datasources(layout.datasources, env)
+def load_catalog(layout: Layout, env: Environment, folders: list[Folder], datasources: list[DataSource]) -> Catalog:
     ctx = RenderContext(env=env, datasources=MappingProxyType({d.uid: d for d in datasources}),
                         folders=MappingProxyType({f.path: f for f in folders}))
     catalog = Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources),
@@ -90,22 +89,23 @@ def load_catalog(layout: Layout, env: Environment, folders: list[Folder]) -> Cat
     return catalog
 
 
-def _check_same_uids(catalogs: list[Catalog]) -> None:
+def _check_same_uids(sources: dict[str, list[DataSource]]) -> None:
     """A data source keeps its uid in every environment, so dashboards stay portable."""
     first: dict[str, tuple[str, str]] = {}
-    for catalog in catalogs:
-        for source in catalog.datasources:
+    for env_name, env_sources in sources.items():
+        for source in env_sources:
             key = Path(source.file).stem
             if key in first and first[key][1] != source.uid:
-                raise UserError(source.file, "uid", f"is {source.uid!r} in {catalog.env.name} but {first[key][1]!r} in "
+                raise UserError(source.file, "uid", f"is {source.uid!r} in {env_name} but {first[key][1]!r} in "
                                 f"{first[key][0]}; a data source keeps one uid in every environment")
-            first.setdefault(key, (catalog.env.name, source.uid))
+            first.setdefault(key, (env_name, source.uid))
 
 
 def load_project(root: Path, only: list[str] | None = None) -> Project:
     layout = Layout(root)
     environments = load_environments(layout.environments, only)
     folders = load_folders(layout.dashboards)
-    catalogs = [load_catalog(layout, env, folders) for env in environments]
-    _check_same_uids(catalogs)
+    sources = {env.name: load_datasources(layout.datasources, env) for env in environments}
+    _check_same_uids(sources)
+    catalogs = [load_catalog(layout, env, folders, sources[env.name]) for env in environments]
     return Project(layout=layout, catalogs=tuple(catalogs))

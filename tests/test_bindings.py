@@ -1,0 +1,65 @@
+"""The generated provider bindings: up to date with the schema, strict about names, safe for Terraform templates."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from grafana_as_code.bindings.generate import RESOURCES, render_bindings
+from grafana_as_code.bindings.runtime import escape_template, to_terraform
+from grafana_as_code.validate.schema import load_schema
+from imports.grafana.notification_policy import NotificationPolicyPolicy, NotificationPolicyPolicyMatcher
+from imports.grafana.rule_group import RuleGroupRule, RuleGroupRuleData
+
+from conftest import REPO
+
+
+def test_committed_bindings_match_the_provider_schema(provider_schema: Path) -> None:
+    generated = render_bindings(load_schema(provider_schema))
+    committed = {p.name: p.read_text() for p in (REPO / "imports" / "grafana").glob("*.py")}
+    assert sorted(generated) == sorted(committed)
+    stale = [name for name in generated if generated[name] != committed[name]]
+    assert stale == [], f"run `python -m grafana_as_code bindings`: {stale}"
+
+
+def test_every_declared_resource_has_a_binding() -> None:
+    import imports.grafana as grafana
+
+    for tf_type in RESOURCES:
+        classes = [c for c in vars(grafana).values() if getattr(c, "TF_TYPE", None) == tf_type]
+        assert len(classes) == 1, tf_type
+
+
+def test_python_keywords_map_back_to_terraform_names() -> None:
+    data = RuleGroupRuleData(ref_id="A", datasource_uid="prometheus", model="{}",
+                             relative_time_range={"from": 600, "to": 0})
+    rule = RuleGroupRule(name="HighErrorRate", data=[data], for_="5m", condition="C")
+    out = to_terraform(rule)
+    assert out["for"] == "5m" and "for_" not in out
+    assert out["data"][0]["relative_time_range"] == {"from": 600, "to": 0}
+
+
+def test_unknown_block_keys_are_refused() -> None:
+    with pytest.raises(TypeError, match="unknown field"):
+        NotificationPolicyPolicy(matcher=[{"label": "severity", "match": "=", "valeu": "critical"}])
+
+
+def test_nested_blocks_become_dataclasses() -> None:
+    policy = NotificationPolicyPolicy(matcher=[{"label": "severity", "match": "=", "value": "critical"}],
+                                      continue_=True)
+    assert isinstance(policy.matcher[0], NotificationPolicyPolicyMatcher)
+    assert dataclasses.is_dataclass(policy)
+    assert to_terraform(policy) == {"continue": True,
+                                    "matcher": [{"label": "severity", "match": "=", "value": "critical"}]}
+
+
+@pytest.mark.parametrize(("literal", "written"), [
+    ("${__value.raw}", "$${__value.raw}"),
+    ("rate(x{job=~\"${job:regex}\"}[5m])", "rate(x{job=~\"$${job:regex}\"}[5m])"),
+    ("%{ if x }", "%%{ if x }"),
+    ("${TfToken[TOKEN.12]}", "${TfToken[TOKEN.12]}"),  # the engine's own references are left alone
+    ("$job and {{ $labels.job }}", "$job and {{ $labels.job }}"),
+])
+def test_literal_template_syntax_is_escaped(literal: str, written: str) -> None:
+    assert escape_template(literal) == written
