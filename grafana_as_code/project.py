@@ -71,22 +71,22 @@ class Project:
         return [c.env for c in self.catalogs]
 
 
-def _check_links(catalog: Catalog) -> list[Problem]:
-    uids = {d.uid for d in catalog.datasources}
-    return [Problem(source.file, path, f"links to data source {uid!r}, which environment {catalog.env.name!r} "
-                                       f"does not have (known: {', '.join(sorted(uids))})")
-            for source in catalog.datasources for path, uid in source.linked_uids() if uid not in uids]
+def _check_links(env: Environment, datasources: list[DataSource]) -> None:
+    """Every ``datasourceUid`` a data source links to (LGTM correlations) exists in the same environment."""
+    uids = {d.uid for d in datasources}
+    problems = [Problem(source.file, path, f"links to data source {uid!r}, which environment {env.name!r} "
+                                           f"does not have (known: {', '.join(sorted(uids))})")
+                for source in datasources for path, uid in source.linked_uids() if uid not in uids]
+    if problems:
+        raise UserError(problems)
 
 
 def load_catalog(layout: Layout, env: Environment, folders: list[Folder], datasources: list[DataSource]) -> Catalog:
+    _check_links(env, datasources)  # data sources first: dashboards are checked against them
     ctx = RenderContext(env=env, datasources=MappingProxyType({d.uid: d for d in datasources}),
                         folders=MappingProxyType({f.path: f for f in folders}))
-    catalog = Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources),
-                      dashboards=tuple(load_dashboards(layout.dashboards, ctx)))
-    problems = _check_links(catalog)
-    if problems:
-        raise UserError(problems)
-    return catalog
+    return Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources),
+                   dashboards=tuple(load_dashboards(layout.dashboards, ctx)))
 
 
 def _check_same_uids(sources: dict[str, list[DataSource]]) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
-from conftest import copy_project  # noqa: E402  (the same project copy the tests use)
+from project_copy import copy_project  # noqa: E402  (the same project copy the tests use)
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 

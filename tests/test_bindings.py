@@ -12,7 +12,7 @@ from grafana_as_code.validate.schema import load_schema
 from imports.grafana.notification_policy import NotificationPolicyPolicy, NotificationPolicyPolicyMatcher
 from imports.grafana.rule_group import RuleGroupRule, RuleGroupRuleData
 
-from conftest import REPO
+from project_copy import REPO
 
 
 def test_committed_bindings_match_the_provider_schema(provider_schema: Path) -> None:

@@ -9,7 +9,7 @@ from grafana_as_code.errors import UserError
 from grafana_as_code.project import load_project
 from grafana_as_code.secrets import missing
 
-from conftest import copy_project
+from project_copy import copy_project
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_project, run_cli, stack_files
+from project_copy import REPO, copy_project, run_cli, stack_files
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def test_bad_input_writes_nothing_and_names_file_and_field(project: Path) -> Non
 
 
 def test_schema_violation_writes_nothing(project: Path, tmp_path: Path) -> None:
-    from conftest import schema_path
+    from project_copy import schema_path
 
     schema = json.loads(schema_path().read_text())
     provider = schema["provider_schemas"]["registry.terraform.io/grafana/grafana"]

@@ -1,11 +1,14 @@
 """Dashboards: one file per dashboard under ``dashboards/<folder path>/``.
 
 ``load_dashboards`` returns, for one environment, every dashboard as the full Grafana dashboard JSON it will
-send, with the folder it belongs to. Exported Grafana JSON is accepted as is (``*.json``).
+send, with the folder it belongs to. A file is either a concise YAML spec (``*.yaml``, rendered by ``spec.py``)
+or exported Grafana JSON (``*.json``, normalized by ``normalize.py``); ``import_dashboard`` writes the latter
+into the repository. Every dashboard is validated (``validate/``) before it is returned.
 """
 from __future__ import annotations
 
-from .model import Dashboard, RenderContext
+from .importer import import_dashboard
 from .loader import load_dashboards
+from .model import Dashboard, RenderContext
 
-__all__ = ["Dashboard", "RenderContext", "load_dashboards"]
+__all__ = ["Dashboard", "RenderContext", "import_dashboard", "load_dashboards"]

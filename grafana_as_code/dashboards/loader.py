@@ -1,58 +1,78 @@
-"""Finding dashboard files and turning each into a ``Dashboard``."""
+"""Finding dashboard files, turning each into a ``Dashboard`` and validating them together.
+
+Validation runs once per environment over all dashboards, so LogQL/TraceQL queries are parsed in one Node process.
+"""
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from ..environment import frozen
 from ..errors import UserError
 from ..folders import FOLDER_FILE
-from ..uids import check_uid
 from ..yaml_io import display_path, read_text
+from . import durations
 from .model import Dashboard, RenderContext
+from .normalize import normalize_export
+from .spec import render_spec
+from .validate import validate_dashboards
 
-# Keys Grafana assigns itself: keeping them would make a dashboard differ per instance and churn plans.
-_INSTANCE_KEYS = ("id", "version", "iteration")
+SPEC_SUFFIXES = (".yaml", ".yml")
 
 
-def _from_json(path: Path, ctx: RenderContext, folder_uid: str | None) -> Dashboard:
+def read_json(path: Path) -> Any:
     where = display_path(path)
     try:
-        config = json.loads(read_text(path))
+        return json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise UserError(where, f"line {exc.lineno}", f"malformed JSON: {exc.msg}") from None
-    if not isinstance(config, dict):
-        raise UserError(where, "", "expected a dashboard JSON object")
-    for key in ("uid", "title"):
-        if not isinstance(config.get(key), str) or not config[key]:
-            raise UserError(where, key, "is required (a string) in an exported dashboard")
-    check_uid(config["uid"], where, "uid")
-    config = {k: v for k, v in config.items() if k not in _INSTANCE_KEYS}
-    return Dashboard(uid=config["uid"], title=config["title"], folder_uid=folder_uid, file=where,
-                     config=frozen(config))
+
+
+def _from_json(path: Path, ctx: RenderContext) -> dict[str, Any]:
+    config = normalize_export(read_json(path), display_path(path), ctx.datasources)
+    if isinstance(config.get("refresh"), str):
+        config["refresh"] = durations.at_least(config["refresh"], ctx.env.overrides.min_refresh)
+    return config
 
 
 def dashboard_files(root: Path) -> list[Path]:
+    """Dashboard files under ``root``; directories starting with '.' or '_' are not folders and are skipped."""
     if not root.is_dir():
         return []
-    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in (".json", ".yaml", ".yml")
-             and p.name != FOLDER_FILE and not any(part.startswith(".") for part in p.parts)]
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in (".json",) + SPEC_SUFFIXES
+             and p.name != FOLDER_FILE
+             and not any(part.startswith((".", "_")) for part in p.relative_to(root).parent.parts)]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
+def load_dashboard(path: Path, root: Path, ctx: RenderContext) -> tuple[Dashboard, dict[str, Any]]:
+    """The dashboard and its JSON as a plain dict (validation reads it without thawing the frozen copy)."""
+    where = display_path(path)
+    relative_dir = path.parent.relative_to(root).as_posix()
+    folder = ctx.folders.get(relative_dir) if relative_dir != "." else None
+    if relative_dir != "." and folder is None:
+        raise UserError(where, "", f"directory {relative_dir!r} is not a known folder (it needs a {FOLDER_FILE})")
+    if path.suffix == ".json":
+        config = _from_json(path, ctx)
+    else:
+        config = render_spec(read_text(path), where, ctx, default_uid=path.stem)
+    dashboard = Dashboard(uid=config["uid"], title=config["title"], folder_uid=folder.uid if folder else None,
+                          file=where, config=frozen(config))
+    return dashboard, config
+
+
 def load_dashboards(root: Path, ctx: RenderContext) -> list[Dashboard]:
-    """Every dashboard of one environment, sorted by uid; duplicate uids are an error."""
-    by_uid: dict[str, Dashboard] = {}
+    """Every dashboard of one environment, sorted by uid; duplicate uids and invalid dashboards are errors."""
+    by_uid: dict[str, tuple[Dashboard, dict[str, Any]]] = {}
     for path in dashboard_files(root):
-        relative_dir = path.parent.relative_to(root).as_posix()
-        folder = ctx.folders.get(relative_dir) if relative_dir != "." else None
-        folder_uid = folder.uid if folder else None
-        if path.suffix == ".json":
-            dashboard = _from_json(path, ctx, folder_uid)
-        else:
-            raise UserError(display_path(path), "", "YAML dashboard specs are not supported yet")
+        dashboard, config = load_dashboard(path, root, ctx)
         if dashboard.uid in by_uid:
             raise UserError(dashboard.file, "uid", f"dashboard uid {dashboard.uid!r} is already used by "
-                                                   f"{by_uid[dashboard.uid].file}")
-        by_uid[dashboard.uid] = dashboard
-    return [by_uid[uid] for uid in sorted(by_uid)]
+                                                   f"{by_uid[dashboard.uid][0].file}")
+        by_uid[dashboard.uid] = (dashboard, config)
+    loaded = [by_uid[uid] for uid in sorted(by_uid)]
+    problems = validate_dashboards(loaded, ctx)
+    if problems:
+        raise UserError(problems)
+    return [dashboard for dashboard, _ in loaded]

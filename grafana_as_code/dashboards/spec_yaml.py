@@ -1,0 +1,37 @@
+"""Parsing spec YAML quickly: libyaml's C parser with the repository's strict rules, memoized per text.
+
+Every spec is parsed once per environment, and most specs render to the same text in all of them; the pure-Python
+parser made YAML the slowest step of a run. Errors are still reported by ``yaml_io.parse_yaml`` so that they read
+exactly like those of every other definition file.
+"""
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from ..yaml_io import _construct_mapping, parse_yaml
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictFastLoader(_Loader):  # type: ignore[misc, valid-type]
+    """Refuses duplicate keys, like yaml_io's loader."""
+
+
+_StrictFastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@lru_cache(maxsize=512)
+def _parse(text: str) -> Any:
+    return yaml.load(text, Loader=_StrictFastLoader)  # noqa: S506 - a SafeLoader
+
+
+def load_spec_yaml(text: str, where: str) -> Any:
+    try:
+        data = _parse(text)
+    except yaml.YAMLError:
+        return parse_yaml(text, where)  # raises the located, user-facing error
+    return copy.deepcopy(data)  # callers own their copy; the memo must stay pristine
