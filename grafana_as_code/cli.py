@@ -59,6 +59,15 @@ def cmd_check_secrets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_dashboard(args: argparse.Namespace) -> int:
+    from .dashboards.importer import import_dashboard
+    from .yaml_io import display_path
+
+    written = import_dashboard(Path(args.file), Path("dashboards") / args.folder)
+    print(f"Wrote {display_path(written)}; review it, then `make synth`.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m grafana_as_code", description=__doc__.split("\n")[0])
     commands = top.add_subparsers(dest="command", required=True)
@@ -80,6 +89,11 @@ def parser() -> argparse.ArgumentParser:
     bindings.add_argument("--target", default="imports/grafana")
     bindings.add_argument("--check", action="store_true", help="only check that the bindings are up to date")
     bindings.set_defaults(func=cmd_bindings)
+
+    importer = commands.add_parser("import-dashboard", help="import a dashboard exported from Grafana as a clean file")
+    importer.add_argument("file", help="the JSON exported from Grafana (Share > Export > Save to file)")
+    importer.add_argument("--folder", required=True, help="folder path under dashboards/, e.g. intelliflow/application")
+    importer.set_defaults(func=cmd_import_dashboard)
 
     secrets = commands.add_parser("check-secrets", help="check that every secret is set as TF_VAR_<name>")
     secrets.add_argument("--env", help="comma-separated environments (default: all)")

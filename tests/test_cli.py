@@ -1,0 +1,51 @@
+"""The command line as users run it: exit codes and messages, no tracebacks."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from project_copy import run_cli
+
+
+def test_import_dashboard_writes_a_clean_file(project: Path, tmp_path: Path) -> None:
+    exported = {"id": 42, "version": 7, "uid": "imported-one", "title": "Imported", "schemaVersion": 39,
+                "panels": [{"id": 1, "type": "stat", "title": "Up", "gridPos": {"h": 4, "w": 6, "x": 0, "y": 0},
+                            "datasource": {"type": "prometheus", "uid": "${DS_PROMETHEUS}"},
+                            "targets": [{"refId": "A", "expr": "sum(up)",
+                                         "datasource": {"type": "prometheus", "uid": "${DS_PROMETHEUS}"}}]}],
+                "__inputs": [{"name": "DS_PROMETHEUS", "type": "datasource", "pluginId": "prometheus"}]}
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps(exported))
+    result = run_cli(project, "import-dashboard", str(source), "--folder", "intelliflow/system")
+    assert result.returncode == 0, result.stderr
+    written = json.loads((project / "dashboards" / "intelliflow" / "system" / "imported-one.json").read_text())
+    assert "id" not in written and "version" not in written and "__inputs" not in written
+    assert written["panels"][0]["datasource"] == {"type": "prometheus", "uid": "prometheus"}
+
+
+def test_import_into_a_missing_folder_is_a_clear_error(project: Path, tmp_path: Path) -> None:
+    source = tmp_path / "export.json"
+    source.write_text("{}")
+    result = run_cli(project, "import-dashboard", str(source), "--folder", "nowhere")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: dashboards/nowhere: folder directory does not exist")
+    assert "Traceback" not in result.stderr
+
+
+def test_check_secrets_names_what_is_missing(project: Path) -> None:
+    result = run_cli(project, "check-secrets", "--env", "prod", env={"TF_VAR_grafana_auth": "x"})
+    assert result.returncode == 1
+    assert "error: datasources/postgres.yaml: secure_json_data.password: secret 'postgres_password' is not set" \
+        in result.stderr
+    ok = run_cli(project, "check-secrets", "--env", "prod", env={
+        "TF_VAR_grafana_auth": "x", "TF_VAR_postgres_password": "y", "TF_VAR_sentry_auth_token": "z"})
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_bindings_check_detects_stale_bindings(project: Path) -> None:
+    assert run_cli(project, "bindings", "--check").returncode == 0
+    folder = project / "imports" / "grafana" / "folder.py"
+    folder.write_text(folder.read_text().replace("prevent_destroy_if_not_empty", "prevent_destroy"))
+    result = run_cli(project, "bindings", "--check")
+    assert result.returncode == 1
+    assert "folder.py" in result.stderr
