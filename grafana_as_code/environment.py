@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .errors import UserError
-from .yaml_io import Fields, display_path, load_yaml
+from .yaml_io import Fields, display_path, load_yaml, type_name
 
 ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 DURATION = re.compile(r"^(\d+(ms|s|m|h|d|w|y))+$")
@@ -70,13 +70,27 @@ class Overrides:
 
 
 @dataclass(frozen=True)
+class Contacts:
+    """Non-secret notification targets; ``alerts/contact-points/*.yaml`` read them as ``env.contacts.<key>``."""
+
+    slack_channel: str  # where every Slack integration of the environment posts ("#incidents")
+    ops_email: tuple[str, ...] = ()  # daily summaries; empty: the summary goes to the Slack channel instead
+    pagerduty: bool = False  # critical alerts page on-call through PagerDuty (integration key: a secret)
+    incident_webhook: bool = False  # critical alerts also open an incident through a webhook (URL: a secret)
+
+    def template_context(self) -> dict[str, Any]:
+        return {"slack_channel": self.slack_channel, "ops_email": list(self.ops_email),
+                "pagerduty": self.pagerduty, "incident_webhook": self.incident_webhook}
+
+
+@dataclass(frozen=True)
 class Environment:
     name: str
     file: str
     grafana: GrafanaTarget
     state: StateBackend
     datasources: Mapping[str, Mapping[str, Any]]  # data source uid -> endpoint settings (url, database, ...)
-    contacts: Mapping[str, Any]
+    contacts: Contacts
     overrides: Overrides
     labels: Mapping[str, str]
 
@@ -86,7 +100,7 @@ class Environment:
             "name": self.name,
             "grafana_url": self.grafana.url,
             "datasources": thaw(self.datasources),
-            "contacts": thaw(self.contacts),
+            "contacts": self.contacts.template_context(),
             "thresholds": thaw(self.overrides.thresholds),
             "min_refresh": self.overrides.min_refresh,
             "labels": thaw(self.labels),
@@ -135,13 +149,26 @@ def _datasources(fields: Fields) -> Mapping[str, Mapping[str, Any]]:
     return frozen(endpoints)
 
 
-def _contacts(fields: Fields) -> Mapping[str, Any]:
-    for key, value in fields.data.items():
-        ok = isinstance(value, (str, bool)) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-        if not ok:
-            raise fields.error(str(key), "expected a string, true/false or a list of strings "
-                               "(secrets such as webhook URLs or integration keys do not belong here)")
-    return frozen(fields.data)
+_NOT_A_SECRET = "(secrets such as webhook URLs, tokens or integration keys do not belong here: they are " \
+                "named in alerts/contact-points/ and set as TF_VAR_<name>)"
+
+
+def _contacts(fields: Fields) -> Contacts:
+    fields.only(("slack_channel", "ops_email", "pagerduty", "incident_webhook"))
+    for key in ("pagerduty", "incident_webhook"):
+        value = fields.data.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise fields.error(key, f"expected true or false, got {type_name(value)} {_NOT_A_SECRET}")
+    channel = fields.str("slack_channel")
+    if not re.match(r"^[#@][^\s]+$", channel):
+        raise fields.error("slack_channel", f"expected a Slack channel such as '#incidents', got {channel!r}")
+    emails = fields.str_list("ops_email", [])
+    for index, address in enumerate(emails):
+        if not re.match(r"^[^@\s]+@[^@\s]+$", address):
+            raise UserError(fields.where, f"{fields.path('ops_email')}[{index}]",
+                            f"expected an e-mail address, got {address!r}")
+    return Contacts(slack_channel=channel, ops_email=tuple(emails), pagerduty=fields.bool("pagerduty", False),
+                    incident_webhook=fields.bool("incident_webhook", False))
 
 
 def _overrides(fields: Fields) -> Overrides:
@@ -171,7 +198,7 @@ def load_environment(path: Path) -> Environment:
         grafana=_grafana(fields.sub("grafana")),
         state=_state(fields.sub("state", {"backend": "local"})),
         datasources=_datasources(fields.sub("datasources", {})),
-        contacts=_contacts(fields.sub("contacts", {})),
+        contacts=_contacts(fields.sub("contacts")),
         overrides=_overrides(fields.sub("overrides", {})),
         labels=frozen(fields.str_map("labels", {})),
     )

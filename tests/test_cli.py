@@ -38,7 +38,8 @@ def test_check_secrets_names_what_is_missing(project: Path) -> None:
     assert "error: datasources/postgres.yaml: secure_json_data.password: secret 'postgres_password' is not set" \
         in result.stderr
     ok = run_cli(project, "check-secrets", "--env", "prod", env={
-        "TF_VAR_grafana_auth": "x", "TF_VAR_postgres_password": "y", "TF_VAR_sentry_auth_token": "z"})
+        "TF_VAR_grafana_auth": "x", "TF_VAR_postgres_password": "y", "TF_VAR_sentry_auth_token": "z",
+        "TF_VAR_slack_bot_token": "s", "TF_VAR_pagerduty_integration_key": "p", "TF_VAR_incident_webhook_url": "w"})
     assert ok.returncode == 0, ok.stderr
 
 

@@ -76,7 +76,8 @@ def test_unknown_environment_selected(tree: Path) -> None:
 
 def test_secret_in_contacts_is_refused(tree: Path) -> None:
     edit(tree / "environments" / "dev.yaml", "  pagerduty: false", "  pagerduty: {integration_key: abc}")
-    assert message(tree).startswith("environments/dev.yaml: contacts.pagerduty: expected a string")
+    assert message(tree).startswith("environments/dev.yaml: contacts.pagerduty: expected true or false, got a mapping "
+                                    "(secrets such as webhook URLs, tokens or integration keys do not belong here")
 
 
 def test_endpoint_for_an_unknown_datasource(tree: Path) -> None:
@@ -137,8 +138,12 @@ def test_duplicate_folder_uid(tree: Path) -> None:
 
 def test_missing_secrets_are_named_with_where_they_are_asked_for(tree: Path) -> None:
     catalog = load_project(tree, ["prod"]).catalogs[0]
-    problems = missing(catalog.secrets, {"TF_VAR_grafana_auth": "x", "TF_VAR_sentry_auth_token": "y"})
+    notification_secrets = {"TF_VAR_slack_bot_token": "s", "TF_VAR_pagerduty_integration_key": "p",
+                            "TF_VAR_incident_webhook_url": "w"}
+    problems = missing(catalog.secrets, {"TF_VAR_grafana_auth": "x", "TF_VAR_sentry_auth_token": "y",
+                                         **notification_secrets})
     assert [str(p) for p in problems] == [
         "datasources/postgres.yaml: secure_json_data.password: secret 'postgres_password' is not set; "
         "export TF_VAR_postgres_password (from your secret store or CI secrets)"]
-    assert [s.name for s in catalog.secrets] == ["grafana_auth", "postgres_password", "sentry_auth_token"]
+    assert [s.name for s in catalog.secrets] == ["grafana_auth", "incident_webhook_url", "pagerduty_integration_key",
+                                                 "postgres_password", "sentry_auth_token", "slack_bot_token"]
