@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from .errors import UserError, report
 
@@ -68,9 +69,61 @@ def cmd_import_dashboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_url(value: str | None) -> str | None:
+    if value and not value.startswith(("https://", "http://")):
+        raise UserError("--run-url", "", f"expected an http(s) URL, got {value!r}")
+    return value
+
+
+def _max_chars(value: int | None) -> int | None:
+    if value is not None and not 2_000 <= value <= 65_536:
+        raise UserError("--max-chars", "", f"expected 2000 to 65536 (GitHub's comment limit), got {value}")
+    return value
+
+
+def cmd_plan_report(args: argparse.Namespace) -> int:
+    from .plans import plan_report
+    from .plans.inputs import load_plans
+    from .plans.output import write_report
+
+    run_url, limit = _run_url(args.run_url), _max_chars(args.max_chars)
+    plans = load_plans(args.plans, Path.cwd())
+    write_report(plan_report.render(plans, run_url, limit), args.output)
+    return 0
+
+
+def cmd_drift_report(args: argparse.Namespace) -> int:
+    from .plans import drift_report
+    from .plans.inputs import load_plans
+    from .plans.output import write_report
+
+    run_url, limit = _run_url(args.run_url), _max_chars(args.max_chars)
+    plans = load_plans(args.plans, Path.cwd())
+    text, drift = drift_report.render(plans, run_url, limit)
+    write_report(text, args.output)
+    return 2 if drift else 0  # like `terraform plan -detailed-exitcode`: 2 means there is something to look at
+
+
+def _report_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("plans", nargs="+", metavar="ENV=PLAN.json",
+                         help="an environment (environments/<ENV>.yaml) and its `terraform show -json` output")
+    command.add_argument("--output", "-o", help="write the Markdown here (atomically) instead of stdout")
+    command.add_argument("--run-url", help="link to the CI run that made the plans")
+    command.add_argument("--max-chars", type=int, default=None,
+                         help="cut details to stay under this many characters (default: GitHub's 65,536)")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit 1 like every other error: argparse's 2 would read as "drift found" for drift-report."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m grafana_as_code", description=__doc__.split("\n")[0])
-    commands = top.add_subparsers(dest="command", required=True)
+    top = _Parser(prog="python -m grafana_as_code", description=__doc__.split("\n")[0])
+    commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     synth = commands.add_parser("synth", help="synthesize and validate every environment into cdktf.out")
     synth.add_argument("--env", help="comma-separated environments (default: all)")
@@ -98,6 +151,14 @@ def parser() -> argparse.ArgumentParser:
     secrets = commands.add_parser("check-secrets", help="check that every secret is set as TF_VAR_<name>")
     secrets.add_argument("--env", help="comma-separated environments (default: all)")
     secrets.set_defaults(func=cmd_check_secrets)
+
+    plan_report = commands.add_parser("plan-report", help="Markdown for a PR comment from `terraform show -json` plans")
+    _report_arguments(plan_report)
+    plan_report.set_defaults(func=cmd_plan_report)
+
+    drift_report = commands.add_parser("drift-report", help="what changed outside Terraform (exit 2 on drift)")
+    _report_arguments(drift_report)
+    drift_report.set_defaults(func=cmd_drift_report)
     return top
 
 

@@ -1,0 +1,139 @@
+"""The sticky PR comment: per environment a summary table, warnings first, then each change in a collapsed section.
+
+Warnings are what a reviewer must not miss: destroys, replacements (with the attribute that forces them), any
+change to the notification policy (one resource that owns the whole routing tree in Grafana: applying it
+overwrites routes edited in the UI), objects changed outside Terraform since the last apply, and a plan that
+errored. They are never cut; resource details are, from the end, when the comment would exceed GitHub's limit.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from . import dashboard_diff
+from .findings import Finding, show
+from .markdown import Block, assemble, code, details, escape, finding_lines, findings_summary, summary_code, table
+from .model import Plan, ResourceChange
+from .resource_diff import DASHBOARD_TYPES, created_lines, describe, update_findings, value_at
+
+MARKER = "<!-- grafana-as-code:plan-report -->"
+COLUMNS = ("create", "update", "replace", "delete", "no-op")
+HEADERS = ["to add", "to change", "to replace", "to destroy", "unchanged"]
+ORDER = {"replace": 0, "delete": 1, "update": 2, "create": 3, "forget": 4}
+MAX_WARNINGS = 40  # per environment; a plan destroying hundreds of objects needs no more to be stopped
+POLICY_TYPE = "grafana_notification_policy"
+_REASONS = {
+    "replace_because_tainted": "the object is tainted (a previous apply failed half-way)",
+    "replace_by_request": "`-replace` was requested",
+    "replace_because_cannot_update": "an attribute that cannot be updated in place changed",
+}
+
+
+def render(plans: list[Plan], run_url: str | None = None, limit: int | None = None) -> str:
+    blocks = [Block(MARKER + "\n## Terraform plan", required=True)]
+    for plan in plans:
+        blocks += _environment(plan)
+    blocks.append(Block(_footer(plans, run_url), required=True))
+    cut_note = f"the full plan is in [the CI run]({run_url})" if run_url else "run the plan locally for the rest"
+    secrets = frozenset().union(*(plan.secrets for plan in plans))
+    return assemble(blocks, secrets, **({"limit": limit} if limit else {}), cut_note=cut_note)
+
+
+def counts(plan: Plan) -> Counter[str]:
+    return Counter(change.action for change in plan.changes if change.mode == "managed")
+
+
+def _environment(plan: Plan) -> list[Block]:
+    count = counts(plan)
+    lines = [f"### {escape(plan.env)}", "", *table(HEADERS, [[str(count[c]) for c in COLUMNS]])]
+    warnings = _warnings(plan)
+    if warnings:
+        shown = warnings[:MAX_WARNINGS]
+        lines += ["", *shown]
+        if len(warnings) > len(shown):
+            lines.append(f"- … and {len(warnings) - len(shown)} more warnings; see the details below")
+    changed = sorted((c for c in plan.changes if c.mode == "managed" and c.action in ORDER),
+                     key=lambda c: (ORDER[c.action], c.address))
+    if not changed:
+        lines += ["", "No changes: Grafana matches the code."]
+    blocks = [Block("\n".join(lines), required=True)]
+    blocks += [Block(resource_section(change), group=plan.env) for change in changed]
+    return blocks
+
+
+def _warnings(plan: Plan) -> list[str]:
+    out: list[str] = []
+    if plan.errored:
+        out.append("- ⛔ **the plan errored**: it is incomplete and cannot be applied; see the CI log")
+    for change in sorted(plan.changes, key=lambda c: (ORDER.get(c.action, 9), c.address)):
+        if change.mode != "managed":
+            continue
+        what = describe(change, change.before)
+        suffix = f" ({escape(what)})" if what else ""
+        if change.action == "delete":
+            out.append(f"- 🗑️ **destroy** {code(change.address)}{suffix}")
+        elif change.action == "replace":
+            out.append(f"- ♻️ **replace** {code(change.address)}{suffix}: destroyed and created again "
+                       f"(new id, history and links lost), because {_replace_reason(change)}")
+        elif change.action == "forget":
+            out.append(f"- **forget** {code(change.address)}: removed from Terraform's state, left in Grafana")
+        if change.type == POLICY_TYPE and change.action not in ("no-op", "read"):
+            out.append(f"- 🚨 **notification policy** {code(change.address)} ({change.action}): Grafana's whole "
+                       "routing tree is replaced on apply; routes edited in the UI are lost"
+                       + ("; destroying it resets the tree to Grafana's default" if change.action == "delete"
+                          else ""))
+    drifted = sorted({d.address for d in plan.drift if d.action != "no-op"})
+    if drifted:
+        names = ", ".join(code(a) for a in drifted[:10]) + (f" and {len(drifted) - 10} more" if len(drifted) > 10
+                                                             else "")
+        out.append(f"- ⚠️ **{len(drifted)} changed outside Terraform** since the last apply (this apply "
+                   f"overwrites them): {names}")
+    return out
+
+
+def _replace_reason(change: ResourceChange) -> str:
+    if change.replace_paths:
+        return " and ".join(_forced_by(change, path) for path in change.replace_paths) + " forces it"
+    return _REASONS.get(change.action_reason, "Terraform did not say which attribute forces it")
+
+
+def _forced_by(change: ResourceChange, path: tuple) -> str:
+    name = ".".join(str(step) for step in path)
+    before, after = value_at(change.before, path), value_at(change.after, path)
+    if DASHBOARD_TYPES.get(change.type) == name:
+        # The provider forces a new dashboard when the uid inside config_json changes.
+        for finding in dashboard_diff.dashboard_findings(before, after):
+            if finding.path == ("uid",):
+                before, after, name = finding.before, finding.after, f"{name}.uid"
+                break
+        else:
+            return code(name)
+    return f"{code(name)} ({code(show(before, 60))} → {code(show(after, 60))})"
+
+
+def resource_section(change: ResourceChange) -> str:
+    if change.action == "create":
+        findings = created_lines(change)
+        heading = "create"
+    elif change.action in ("delete", "forget"):
+        what = describe(change, change.before)
+        findings = [Finding("destroyed" if change.action == "delete" else "forgotten", note=what or "the object")]
+        heading = "destroy" if change.action == "delete" else "forget"
+    else:
+        findings = update_findings(change)
+        heading = change.action
+    summary = f"{summary_code(change.address)} · {heading}"
+    if change.action in ("update", "replace"):
+        title = dashboard_diff.title(change.after.get("config_json")) if change.type in DASHBOARD_TYPES \
+            and isinstance(change.after, dict) else ""
+        what = findings_summary(f for f in findings if f.kind != "computed")
+        summary += (f" · {escape(title)}" if title else "") + (f": {escape(what)}" if what else "")
+    body = [line for finding in findings for line in finding_lines(finding)] or ["- no visible attribute changes"]
+    return details(summary, body)
+
+
+def _footer(plans: list[Plan], run_url: str | None) -> str:
+    made = ", ".join(f"{escape(p.env)}: Terraform {escape(p.terraform_version or '?')}" for p in plans)
+    link = f" in [this CI run]({run_url})" if run_url else ""
+    return (f"<sub>Plans made{link} ({made}). Sensitive values are masked; input variables are never shown. "
+            f"Details are collapsed: click a resource to see what changes.</sub>")
+
