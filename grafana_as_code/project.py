@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from . import secrets as secret_names
+from .alerting.notifications import Notifications, load_notifications
 from .dashboards import Dashboard, RenderContext, load_dashboards
 from .datasources import DataSource, load_datasources
 from .environment import Environment, load_environments
@@ -49,16 +50,19 @@ class Catalog:
     folders: tuple[Folder, ...]
     datasources: tuple[DataSource, ...]
     dashboards: tuple[Dashboard, ...]
+    notifications: Notifications = Notifications()  # contact points, templates, mute timings, the policy tree
 
     @property
     def secrets(self) -> list[Secret]:
         grafana_auth = Secret(secret_names.GRAFANA_AUTH.name, secret_names.GRAFANA_AUTH.description,
                               self.env.file, "grafana")
-        return secret_names.merge([grafana_auth, *(s for d in self.datasources for s in d.secrets)])
+        return secret_names.merge([grafana_auth, *(s for d in self.datasources for s in d.secrets),
+                                   *self.notifications.secrets])
 
     @property
     def resource_count(self) -> int:
-        return len(self.folders) + len(self.datasources) + len(self.dashboards)
+        return (len(self.folders) + len(self.datasources) + len(self.dashboards)
+                + self.notifications.resource_count)
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,11 @@ def _check_links(env: Environment, datasources: list[DataSource]) -> None:
 
 def load_catalog(layout: Layout, env: Environment, folders: list[Folder], datasources: list[DataSource]) -> Catalog:
     _check_links(env, datasources)  # data sources first: dashboards are checked against them
+    notifications = load_notifications(layout.alerts, env)  # before rules: they name contact points, mute timings
     ctx = RenderContext(env=env, datasources=MappingProxyType({d.uid: d for d in datasources}),
                         folders=MappingProxyType({f.path: f for f in folders}))
     return Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources),
-                   dashboards=tuple(load_dashboards(layout.dashboards, ctx)))
+                   dashboards=tuple(load_dashboards(layout.dashboards, ctx)), notifications=notifications)
 
 
 def _check_same_uids(sources: dict[str, list[DataSource]]) -> None:

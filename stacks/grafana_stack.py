@@ -5,6 +5,7 @@ from grafana_as_code.cdk import Construct, TerraformStack
 from grafana_as_code.components.dashboards import Dashboards
 from grafana_as_code.components.datasources import DataSources
 from grafana_as_code.components.folders import FolderTree
+from grafana_as_code.components.notifications import NotificationResources
 from grafana_as_code.components.secret_variables import SecretVariables
 from grafana_as_code.components.state_backend import configure_state_backend
 from grafana_as_code.project import Catalog
@@ -24,3 +25,4 @@ class GrafanaStack(TerraformStack):
         folders = FolderTree(self, "folders", catalog.folders, org_id)
         DataSources(self, "datasources", catalog.datasources, secrets, org_id)
         Dashboards(self, "dashboards", catalog.dashboards, folders, org_id)
+        notifications = NotificationResources(self, "notifications", catalog.notifications, secrets, org_id)  # noqa: F841
