@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .findings import Finding
-from .markdown import Block, assemble, code, details, escape, finding_lines, summary_code, table
+from .markdown import GITHUB_LIMIT, Block, assemble, code, details, escape, finding_lines, summary_code, table
 from .model import Plan, ResourceChange
 from .noise import split
 from .resource_diff import describe, update_findings
@@ -82,10 +82,10 @@ def render(plans: list[Plan], run_url: str | None = None, limit: int | None = No
         items = analyse(plan)
         drift = drift or any(item.is_drift for item in items)
         blocks += _environment(plan, items)
-    blocks.append(Block(_advice(run_url), required=True))
+    footer = Block(_advice(run_url), required=True)
     cut_note = f"the full report is in [the CI run]({run_url})" if run_url else "run the drift report locally"
     secrets = frozenset().union(*(plan.secrets for plan in plans))
-    return assemble(blocks, secrets, **({"limit": limit} if limit else {}), cut_note=cut_note), drift
+    return assemble(blocks, footer, secrets, limit or GITHUB_LIMIT, cut_note), drift
 
 
 def _environment(plan: Plan, items: list[DriftItem]) -> list[Block]:

@@ -105,19 +105,23 @@ def table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
 
-def assemble(blocks: list[Block], secrets: Iterable[str], limit: int = GITHUB_LIMIT,
+def assemble(blocks: list[Block], footer: Block, secrets: Iterable[str], limit: int = GITHUB_LIMIT,
              cut_note: str = "the full report is in the CI run") -> str:
-    """The blocks joined, within ``limit`` characters: optional blocks are cut from the end, and the cut is said."""
+    """The blocks and the footer joined, within ``limit`` characters.
+
+    Optional blocks are kept in order while they fit and cut from the first that does not; a note before the
+    footer says how many were cut and where the rest is.
+    """
     secrets = list(secrets)
-    texts = [redact(block.text, secrets) if secrets else block.text for block in blocks]
     separator = "\n\n"
-    required = sum(len(text) + len(separator) for text, block in zip(texts, blocks) if block.required)
-    reserve = 400  # room for the line that says what was cut
-    budget = limit - required - reserve
+    texts = [redact(block.text, secrets) if secrets else block.text for block in [*blocks, footer]]
+    body, footer_text = texts[:-1], texts[-1]
+    required = len(footer_text) + sum(len(text) + len(separator) for text, block in zip(body, blocks) if block.required)
+    budget = limit - required - 400  # 400: room for the note about what was cut
     kept: list[str] = []
     cut: Counter[str] = Counter()
     used = 0
-    for text, block in zip(texts, blocks):
+    for text, block in zip(body, blocks):
         if block.required:
             kept.append(text)
         elif not cut and used + len(text) + len(separator) <= budget:
@@ -130,7 +134,7 @@ def assemble(blocks: list[Block], secrets: Iterable[str], limit: int = GITHUB_LI
         kept.append(f"> [!NOTE]\n> Details of {sum(cut.values())} resources were cut"
                     f"{f' ({where})' if where else ''} to stay under GitHub's {GITHUB_LIMIT:,}-character limit; "
                     f"{cut_note}.")
-    text = separator.join(kept) + "\n"
+    text = separator.join([*kept, footer_text]) + "\n"
     if len(text) > limit:  # the required parts alone are too long: cut at a line, and say so
         note = "\n\n> [!WARNING]\n> This report was cut short at GitHub's comment limit.\n"
         text = text[: limit - len(note)].rsplit("\n", 1)[0] + note

@@ -11,7 +11,7 @@ from collections import Counter
 
 from . import dashboard_diff
 from .findings import Finding, show
-from .markdown import Block, assemble, code, details, escape, finding_lines, findings_summary, summary_code, table
+from .markdown import GITHUB_LIMIT, Block, assemble, code, details, escape, finding_lines, findings_summary, summary_code, table
 from .model import Plan, ResourceChange
 from .resource_diff import DASHBOARD_TYPES, created_lines, describe, update_findings, value_at
 
@@ -32,10 +32,10 @@ def render(plans: list[Plan], run_url: str | None = None, limit: int | None = No
     blocks = [Block(MARKER + "\n## Terraform plan", required=True)]
     for plan in plans:
         blocks += _environment(plan)
-    blocks.append(Block(_footer(plans, run_url), required=True))
+    footer = Block(_footer(plans, run_url), required=True)
     cut_note = f"the full plan is in [the CI run]({run_url})" if run_url else "run the plan locally for the rest"
     secrets = frozenset().union(*(plan.secrets for plan in plans))
-    return assemble(blocks, secrets, **({"limit": limit} if limit else {}), cut_note=cut_note)
+    return assemble(blocks, footer, secrets, limit or GITHUB_LIMIT, cut_note)
 
 
 def counts(plan: Plan) -> Counter[str]:
