@@ -6,6 +6,7 @@ Each measurement runs in a fresh process, as `cdktn synth` would:
   catalog  the repository's catalog, every environment
   dev      the catalog, dev only
   large    dev plus a generated folder of 1,000 dashboards (the marginal cost per resource)
+First, plan-report on a generated 1,000-resource plan (budget 0.5 s; prints seconds and the ratio to it).
 The last line is machine-readable:
   synth_s=… empty_s=… ratio=… per_resource_ms=… resources=…
 """
@@ -114,8 +115,38 @@ def row(name: str, r: dict) -> str:
     return f"{name:<8} wall={r['wall']:.3f}s resources={r.get('resources', 0):>5}  {phases}"
 
 
+PLAN_REPORT_BUDGET_S = 0.5
+
+
+def bench_plan_report() -> None:
+    """`plan-report` on a 1,000-resource plan, as CI runs it: a fresh process reading the JSON file."""
+    import time
+
+    sys.path.insert(0, str(REPO / "tests" / "plans"))
+    from large_plan import make_large_plan
+
+    with tempfile.TemporaryDirectory(prefix="gac-bench-plan-") as tmp:
+        plan = Path(tmp) / "plan.json"
+        plan.write_text(json.dumps(make_large_plan(1000)))
+        command = [sys.executable, "-m", "grafana_as_code", "plan-report", f"dev={plan}", "--output",
+                   str(Path(tmp) / "comment.md")]
+        walls = []
+        for _ in range(max(RUNS, 3)):
+            start = time.perf_counter()
+            done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+            walls.append(time.perf_counter() - start)
+            if done.returncode != 0:
+                sys.exit(f"bench: plan-report failed:\n{done.stderr}")
+        size = plan.stat().st_size
+    wall = statistics.median(walls)
+    print(f"plan-report: 1,000 resources ({size / 1e6:.1f} MB of plan JSON) in {wall:.3f}s, "
+          f"ratio to the {PLAN_REPORT_BUDGET_S}s budget {wall / PLAN_REPORT_BUDGET_S:.2f} "
+          f"({'met' if wall <= PLAN_REPORT_BUDGET_S else 'NOT met'})", flush=True)
+
+
 def main() -> None:
     os.environ.setdefault("CHECKPOINT_DISABLE", "1")
+    bench_plan_report()
     with tempfile.TemporaryDirectory(prefix="gac-bench-") as tmp:
         catalog_root = copy_project(Path(tmp) / "catalog")
         dev_root = copy_project(Path(tmp) / "dev")
