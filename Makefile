@@ -13,8 +13,9 @@ export CHECKPOINT_DISABLE := 1
 # The provider schema every stack is validated against (output of `terraform providers schema -json`).
 # Set GRAFANA_PROVIDER_SCHEMA to use your own; otherwise a reference copy beside the checkout is used when there is
 # one (../shared/reference, as in our offline CI), else `make provider-schema` fetches it with Terraform.
-GRAFANA_PROVIDER_SCHEMA ?= $(firstword $(wildcard ../shared/reference/grafana-provider-schema-v*.json) \
-                                       $(CURDIR)/.provider-schema/schema.json)
+# Absolute, so that tools running elsewhere (tests synthesize copies of the project in temporary directories) find it.
+GRAFANA_PROVIDER_SCHEMA ?= $(abspath $(firstword $(wildcard ../shared/reference/grafana-provider-schema-v*.json) \
+                                                $(CURDIR)/.provider-schema/schema.json))
 export GRAFANA_PROVIDER_SCHEMA
 
 ENV ?= dev
