@@ -11,6 +11,8 @@ from types import MappingProxyType
 
 from . import secrets as secret_names
 from .alerting.notifications import Notifications, load_notifications
+from .alerting.prometheus_rules import RuleFile, load_rule_files
+from .alerting.rule_groups import GrafanaRuleGroup, RuleContext, build_rule_groups
 from .dashboards import Dashboard, RenderContext, load_dashboards
 from .datasources import DataSource, load_datasources
 from .environment import Environment, load_environments
@@ -51,6 +53,7 @@ class Catalog:
     datasources: tuple[DataSource, ...]
     dashboards: tuple[Dashboard, ...]
     notifications: Notifications = Notifications()  # contact points, templates, mute timings, the policy tree
+    rule_groups: tuple[GrafanaRuleGroup, ...] = ()
 
     @property
     def secrets(self) -> list[Secret]:
@@ -61,7 +64,7 @@ class Catalog:
 
     @property
     def resource_count(self) -> int:
-        return (len(self.folders) + len(self.datasources) + len(self.dashboards)
+        return (len(self.folders) + len(self.datasources) + len(self.dashboards) + len(self.rule_groups)
                 + self.notifications.resource_count)
 
 
@@ -85,13 +88,21 @@ def _check_links(env: Environment, datasources: list[DataSource]) -> None:
         raise UserError(problems)
 
 
-def load_catalog(layout: Layout, env: Environment, folders: list[Folder], datasources: list[DataSource]) -> Catalog:
+def load_catalog(layout: Layout, env: Environment, folders: list[Folder], datasources: list[DataSource],
+                 rule_files: list[RuleFile] | None = None) -> Catalog:
     _check_links(env, datasources)  # data sources first: dashboards are checked against them
     notifications = load_notifications(layout.alerts, env)  # before rules: they name contact points, mute timings
     ctx = RenderContext(env=env, datasources=MappingProxyType({d.uid: d for d in datasources}),
                         folders=MappingProxyType({f.path: f for f in folders}))
-    return Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources),
-                   dashboards=tuple(load_dashboards(layout.dashboards, ctx)), notifications=notifications)
+    dashboards = tuple(load_dashboards(layout.dashboards, ctx))
+    # Alert rules last: they link to dashboards and panels.
+    rules_ctx = RuleContext(env=env, folders=ctx.folders, datasources=ctx.datasources,
+                            dashboards=MappingProxyType({d.uid: d for d in dashboards}),
+                            contact_points=notifications.contact_point_names,
+                            mute_timings=notifications.mute_timing_names)
+    rule_groups = build_rule_groups(rule_files or [], layout.alerts / "grafana", rules_ctx)
+    return Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources), dashboards=dashboards,
+                   rule_groups=rule_groups, notifications=notifications)
 
 
 def _check_same_uids(sources: dict[str, list[DataSource]]) -> None:
@@ -112,5 +123,6 @@ def load_project(root: Path, only: list[str] | None = None) -> Project:
     folders = load_folders(layout.dashboards)
     sources = {env.name: load_datasources(layout.datasources, env) for env in environments}
     _check_same_uids(sources)
-    catalogs = [load_catalog(layout, env, folders, sources[env.name]) for env in environments]
+    rule_files = load_rule_files(layout.alerts / "rules")  # the same in every environment: read once
+    catalogs = [load_catalog(layout, env, folders, sources[env.name], rule_files) for env in environments]
     return Project(layout=layout, catalogs=tuple(catalogs))

@@ -6,6 +6,7 @@ from grafana_as_code.components.dashboards import Dashboards
 from grafana_as_code.components.datasources import DataSources
 from grafana_as_code.components.folders import FolderTree
 from grafana_as_code.components.notifications import NotificationResources
+from grafana_as_code.components.rule_groups import RuleGroups
 from grafana_as_code.components.secret_variables import SecretVariables
 from grafana_as_code.components.state_backend import configure_state_backend
 from grafana_as_code.project import Catalog
@@ -23,6 +24,7 @@ class GrafanaStack(TerraformStack):
                         retries=env.grafana.retries, retry_wait=env.grafana.retry_wait)
         org_id = str(env.grafana.org_id) if env.grafana.org_id is not None else None
         folders = FolderTree(self, "folders", catalog.folders, org_id)
-        DataSources(self, "datasources", catalog.datasources, secrets, org_id)
+        datasources = DataSources(self, "datasources", catalog.datasources, secrets, org_id)
         Dashboards(self, "dashboards", catalog.dashboards, folders, org_id)
-        notifications = NotificationResources(self, "notifications", catalog.notifications, secrets, org_id)  # noqa: F841
+        notifications = NotificationResources(self, "notifications", catalog.notifications, secrets, org_id)
+        RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id, targets=notifications)

@@ -47,3 +47,10 @@ def run_cli(root: Path, *args: str, env: dict[str, str] | None = None) -> subpro
 
 def stack_files(outdir: Path) -> dict[str, bytes]:
     return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a copied definition file (which must contain it) to break it on purpose."""
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))

@@ -9,7 +9,7 @@ from grafana_as_code.errors import UserError
 from grafana_as_code.project import load_project
 from grafana_as_code.secrets import missing
 
-from project_copy import copy_project
+from project_copy import copy_project, edit
 
 
 @pytest.fixture
@@ -23,12 +23,6 @@ def message(root: Path, only: list[str] | None = None) -> str:
     with pytest.raises(UserError) as caught:
         load_project(root, only)
     return str(caught.value)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_the_repository_loads_for_every_environment(tree: Path) -> None:

@@ -133,3 +133,20 @@ def test_cdktn_cli_synth_gives_the_same_stacks(synthesized: Path, tmp_path: Path
     expected = {k: v for k, v in stack_files(synthesized).items() if k.startswith("stacks/")}
     assert produced == expected
     shutil.rmtree(root / "cli.out")
+
+
+def test_alert_rule_groups_reference_their_folder_and_data_source(synthesized: Path) -> None:
+    groups = load_stack(synthesized, "prod")["resource"]["grafana_rule_group"]
+    group = groups["intelliflow-availability"]
+    assert group["folder_uid"] == "${grafana_folder.intelliflow.uid}"  # folder first, then its rules
+    assert group["interval_seconds"] == 30
+    rule = next(r for r in group["rule"] if r["name"] == "HighErrorRate")
+    query, condition = rule["data"]
+    assert query["datasource_uid"] == "${grafana_data_source.prometheus.uid}"
+    assert json.loads(query["model"])["expr"].endswith("sum by (job) (rate(http_requests_total[5m]))")
+    assert condition["datasource_uid"] == "__expr__" and rule["condition"] == "C"
+    # Grafana's template syntax reaches Terraform untouched (it has no "${" to escape)
+    assert rule["annotations"]["summary"] == "High 5xx error rate on {{ $labels.job }}"
+    assert "disable_provenance" not in group  # provisioned: locked in the UI (alerts/README.md, Provenance)
+    pyairtable = groups["pyairtable-errors"]["rule"][0]["data"][0]
+    assert pyairtable["datasource_uid"] == "${grafana_data_source.mimir.uid}"

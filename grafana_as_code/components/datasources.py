@@ -14,12 +14,13 @@ class DataSources(Construct):
     def __init__(self, scope: Construct, id: str, sources: tuple[DataSource, ...], variables: SecretVariables,
                  org_id: str | None = None) -> None:
         super().__init__(scope, id)
+        self._by_uid: dict[str, DataSourceResource] = {}
         for source in sources:
             secure = ({key: variables.value(secret.name) for key, secret in source.secure_json_data.items()}
                       if source.secure_json_data else None)
             headers = ({name: variables.value(v.name) if isinstance(v, Secret) else v
                         for name, v in source.http_headers.items()} if source.http_headers else None)
-            DataSourceResource(
+            self._by_uid[source.uid] = DataSourceResource(
                 self, source.uid, logical_id=terraform_name(source.uid),
                 uid=source.uid, name=source.name, type=source.type, url=source.url, org_id=org_id,
                 access_mode=source.access_mode, is_default=source.is_default,
@@ -30,3 +31,7 @@ class DataSources(Construct):
                 secure_json_data_encoded=Fn.jsonencode(secure) if secure else None,
                 http_headers=headers,
             )
+
+    def uid(self, uid: str) -> str:
+        """A reference to the data source's uid, so Terraform creates it before the rules that query it."""
+        return self._by_uid[uid].uid

@@ -59,6 +59,13 @@ class NotificationResources(Construct):
                                policy=[self._policy(route, 1, policy.timings.group_by or ()) for route in policy.routes]
                                or None)
 
+    def contact_point(self, name: str) -> str:
+        """A reference to a contact point's name (rules that notify it directly are created after it)."""
+        return self.contact_points[name].name
+
+    def mute_timing(self, name: str) -> str:
+        return self.mute_timings[name].name
+
     def _value(self, value: Any) -> Any:
         if isinstance(value, Secret):
             return self._variables.value(value.name)
