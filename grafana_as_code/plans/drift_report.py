@@ -50,18 +50,19 @@ def analyse(plan: Plan) -> list[DriftItem]:
     items: dict[str, DriftItem] = {}
     for change in plan.drift:
         if change.mode == "managed" and change.action in _DRIFT_WORDS:
-            items[change.address] = _item(change, _DRIFT_WORDS[change.action])
+            items[change.address] = drift_item(change, _DRIFT_WORDS[change.action])
     for change in plan.changes:
         if change.mode != "managed" or change.action not in _PLAN_WORDS:
             continue
         if change.address in items:
             items[change.address].how += f"; {_PLAN_WORDS[change.action]}"
         else:
-            items[change.address] = _item(change, _PLAN_WORDS[change.action])
+            items[change.address] = drift_item(change, _PLAN_WORDS[change.action])
     return [items[address] for address in sorted(items)]
 
 
-def _item(change: ResourceChange, how: str) -> DriftItem:
+def drift_item(change: ResourceChange, how: str = "") -> DriftItem:
+    """One changed object, its differences split into drift and noise."""
     if change.action != "update":
         what = describe(change, change.before if change.action == "delete" else change.after)
         return DriftItem(change.address, how + (f" ({what})" if what else ""), whole=True)

@@ -7,11 +7,14 @@ errored. They are never cut; resource details are, from the end, when the commen
 """
 from __future__ import annotations
 
+import html
 from collections import Counter
 
 from . import dashboard_diff
+from .drift_report import drift_item
 from .findings import Finding, show
-from .markdown import GITHUB_LIMIT, Block, assemble, code, details, escape, finding_lines, findings_summary, summary_code, table
+from .markdown import (GITHUB_LIMIT, Block, assemble, code, details, escape, finding_lines, findings_summary,
+                       summary_code, table)
 from .model import Plan, ResourceChange
 from .resource_diff import DASHBOARD_TYPES, created_lines, describe, update_findings, value_at
 
@@ -81,7 +84,9 @@ def _warnings(plan: Plan) -> list[str]:
                        "routing tree is replaced on apply; routes edited in the UI are lost"
                        + ("; destroying it resets the tree to Grafana's default" if change.action == "delete"
                           else ""))
-    drifted = sorted({d.address for d in plan.drift if d.action != "no-op"})
+    # Only real drift: the provider's permanent diffs (a bumped dashboard version …) would cry wolf on every PR.
+    drifted = sorted({d.address for d in plan.drift
+                      if d.mode == "managed" and d.action not in ("no-op", "read") and drift_item(d).is_drift})
     if drifted:
         names = ", ".join(code(a) for a in drifted[:10]) + (f" and {len(drifted) - 10} more" if len(drifted) > 10
                                                              else "")
@@ -126,7 +131,8 @@ def resource_section(change: ResourceChange) -> str:
         title = dashboard_diff.title(change.after.get("config_json")) if change.type in DASHBOARD_TYPES \
             and isinstance(change.after, dict) else ""
         what = findings_summary(f for f in findings if f.kind != "computed")
-        summary += (f" · {escape(title)}" if title else "") + (f": {escape(what)}" if what else "")
+        # HTML, not Markdown, inside <summary>: GitHub does not reliably render Markdown there.
+        summary += (f" · {html.escape(title)}" if title else "") + (f": {html.escape(what)}" if what else "")
     body = [line for finding in findings for line in finding_lines(finding)] or ["- no visible attribute changes"]
     return details(summary, body)
 

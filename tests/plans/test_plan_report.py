@@ -129,3 +129,11 @@ def test_large_plan_round_trips_through_json(tmp_path: Path) -> None:
     path = tmp_path / "large.json"
     path.write_text(json.dumps(make_large_plan(1000)))
     assert len(load_plan(path, "prod").changes) == 1000
+
+
+def test_drift_in_a_pr_plan_is_warned_about_but_not_provider_noise(fixtures: Path) -> None:
+    data = json.loads((fixtures / "drift-refresh-only.json").read_text())
+    report = plan_report.render([parse_plan(data, "p.json", "prod")])
+    warning = next(line for line in report.splitlines() if "changed outside Terraform" in line)
+    assert "**3 changed outside Terraform**" in warning and "`grafana_folder.legacy`" in warning
+    assert "grafana_rule_group.slow" not in warning  # 60m → 1h is the provider's noise, not an edit
