@@ -22,10 +22,9 @@ SAME_DASHBOARD = ("same dashboard: only key order, whitespace, id, version or pa
                   "(Grafana sets them; the provider ignores them)")
 
 
-def update_findings(change: ResourceChange, before: Any = None, after: Any = None) -> list[Finding]:
-    """Findings between ``before`` and ``after`` (default: the change's own); unknowns summed up in one finding."""
-    before = change.before if before is None else before
-    after = change.after if after is None else after
+def update_findings(change: ResourceChange) -> list[Finding]:
+    """Findings between the change's before and after; values unknown until apply summed up in one finding."""
+    before, after = change.before, change.after
     json_key = DASHBOARD_TYPES.get(change.type)
     findings: list[Finding] = []
     if json_key and isinstance(before, dict) and isinstance(after, dict):
