@@ -33,7 +33,19 @@ def run_app(root: Path, outdir: Path, environments: list[str] | None) -> None:
     if result.returncode != 0:
         if messages:
             raise UserError([_problem(line) for line in messages])
+        engine = _engine_errors(result.stderr)
+        if engine:
+            raise UserError([Problem("cdktn", "", line) for line in engine])
         raise RuntimeError(f"python main.py failed (exit {result.returncode}):\n{result.stderr}")
+
+
+def _engine_errors(stderr: str) -> list[str]:
+    """The engine's own validation messages ("[dev/backend] S3 native state locking requires …"), if it refused."""
+    lines = stderr.splitlines()
+    for index, line in enumerate(lines):
+        if "Validation failed with the following errors:" in line:
+            return [item.strip() for item in lines[index + 1:] if item.startswith("  [")]
+    return []
 
 
 def _problem(line: str) -> Problem:

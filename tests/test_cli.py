@@ -50,3 +50,14 @@ def test_bindings_check_detects_stale_bindings(project: Path) -> None:
     result = run_cli(project, "bindings", "--check")
     assert result.returncode == 1
     assert "folder.py" in result.stderr
+
+
+def test_an_engine_refusal_is_a_clear_error_and_writes_nothing(project: Path) -> None:
+    # S3-native locking needs Terraform >= 1.10; the engine refuses it for the versions the project targets.
+    env_file = project / "environments" / "dev.yaml"
+    env_file.write_text(env_file.read_text().replace("  dynamodb_table: platform-terraform-locks", "  use_lockfile: true"))
+    result = run_cli(project, "synth", "--env", "dev")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "error: cdktn: [dev/backend] S3 native state locking requires terraform >=1.10.0" in result.stderr
+    assert not (project / "cdktf.out").exists()

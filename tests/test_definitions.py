@@ -58,9 +58,9 @@ def test_missing_grafana_url(tree: Path) -> None:
 
 
 def test_unknown_state_backend_and_missing_bucket(tree: Path) -> None:
-    edit(tree / "environments" / "dev.yaml", "backend: local", "backend: consul")
+    edit(tree / "environments" / "dev.yaml", "backend: s3", "backend: consul")
     assert message(tree).startswith("environments/dev.yaml: state.backend: unknown state backend 'consul'; one of:")
-    edit(tree / "environments" / "dev.yaml", "backend: consul\n  path: terraform.dev.tfstate", "backend: s3")
+    edit(tree / "environments" / "dev.yaml", "backend: consul\n  bucket: platform-terraform-state", "backend: s3")
     assert message(tree) == "environments/dev.yaml: state.bucket: is required (a string)"
 
 

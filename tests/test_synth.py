@@ -70,7 +70,8 @@ def test_lgtm_correlations_are_wired(synthesized: Path) -> None:
 
 
 def test_state_backends_follow_the_environment_files(synthesized: Path) -> None:
-    assert load_stack(synthesized, "dev")["terraform"]["backend"] == {"local": {"path": "terraform.dev.tfstate"}}
+    dev = load_stack(synthesized, "dev")["terraform"]["backend"]["s3"]
+    assert dev["key"] == "grafana/dev/terraform.tfstate" and dev["dynamodb_table"] == "platform-terraform-locks"
     s3 = load_stack(synthesized, "prod")["terraform"]["backend"]["s3"]
     assert s3["dynamodb_table"] == "platform-terraform-locks" and s3["encrypt"] is True
 
