@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from collections.abc import Mapping  # not typing.Mapping: isinstance checks on it are several times slower
+from typing import Any
 
 from .errors import UserError
 from .yaml_io import Fields, display_path, load_yaml, type_name

@@ -18,6 +18,12 @@ class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys (YAML silently keeps the last one, hiding mistakes)."""
 
 
+class _FastStrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same on libyaml's parser (PyYAML's wheels ship it): several times faster, and every definition file is
+    read once per environment. Its error texts differ, so a file it refuses is parsed again by ``_StrictLoader``
+    for the message users see."""
+
+
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, Any] = {}
     for key_node, value_node in node.value:
@@ -31,6 +37,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_FastStrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def display_path(path: Path) -> str:
@@ -43,7 +50,11 @@ def display_path(path: Path) -> str:
 
 def parse_yaml(text: str, where: str) -> Any:
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        return yaml.load(text, Loader=_FastStrictLoader)  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError:
+        pass
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -63,3 +63,29 @@ def test_nested_blocks_become_dataclasses() -> None:
 ])
 def test_literal_template_syntax_is_escaped(literal: str, written: str) -> None:
     assert escape_template(literal) == written
+
+
+def test_resources_get_readable_addresses_even_when_names_collide(tmp_path: Path) -> None:
+    import json
+
+    from grafana_as_code.bindings.runtime import Component
+    from grafana_as_code.cdk import App, TerraformStack
+    from imports.grafana import Dashboard, Folder, GrafanaProvider
+
+    app = App(outdir=str(tmp_path))
+    stack = TerraformStack(app, "dev")
+    GrafanaProvider(stack, "grafana", url="https://grafana.example.com")
+    folders, dashboards = Component(stack, "folders"), Component(stack, "dashboards")
+    # Placed in the stack under its name: no engine call to override a hashed one.
+    Folder(folders, "ops", logical_id="ops", title="Ops", uid="ops")
+    # Names taken by a sibling of another type, by a component or by the engine's backend: created where asked
+    # and overridden; the Terraform address is the same either way.
+    Dashboard(dashboards, "ops", logical_id="ops", config_json="{}")
+    Folder(folders, "dashboards", logical_id="dashboards", title="D", uid="dashboards")
+    Folder(folders, "backend", logical_id="backend", title="B", uid="backend")
+    app.synth()
+    resources = json.loads((tmp_path / "stacks" / "dev" / "cdk.tf.json").read_text())["resource"]
+    assert sorted(resources["grafana_folder"]) == ["backend", "dashboards", "ops"]
+    assert list(resources["grafana_dashboard"]) == ["ops"]
+    paths = {r["//"]["metadata"]["path"] for t in resources.values() for r in t.values()}
+    assert paths == {"dev/ops", "dev/dashboards/ops", "dev/folders/dashboards", "dev/folders/backend"}

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from ..cdk import (Construct, TerraformProvider, TerraformProviderGeneratorMetadata, TerraformResource,
-                   TerraformResourceLifecycle, jsii_create, jsii_invoke)
+                   TerraformResourceLifecycle, TerraformStack, jsii_create, jsii_invoke)
 
 PROVIDER_NAME = "grafana"
 PROVIDER_SOURCE = "grafana/grafana"
@@ -81,11 +81,42 @@ def _metadata() -> TerraformProviderGeneratorMetadata:
 _METADATA = {"providerName": PROVIDER_NAME, "providerVersionConstraint": PROVIDER_VERSION_CONSTRAINT}
 
 
+_ENGINE_CHILDREN = ("backend",)  # ids the engine itself gives children of a stack
+
+
+def _claim(stack: TerraformStack, id: str) -> bool:
+    """Reserve ``id`` among the stack's direct children; False when something already has it.
+
+    Kept on the Python side, so asking costs no engine call.
+    """
+    claimed = stack.__dict__.setdefault("_gac_children", set(_ENGINE_CHILDREN))
+    if id in claimed:
+        return False
+    claimed.add(id)
+    return True
+
+
+class Component(Construct):
+    """A group of resources of one kind (folders, dashboards, ...) in a stack.
+
+    Its resources are placed directly in the stack, where the engine takes a construct's id as its Terraform name
+    as it is: ``grafana_folder.intelliflow`` without a second engine call to override a hashed name.
+    """
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        if isinstance(scope, TerraformStack):
+            _claim(scope, id)
+        self.stack: TerraformStack = scope if isinstance(scope, TerraformStack) else scope.stack
+
+
 class GrafanaResource(TerraformResource):
     """A resource of the Grafana provider whose attributes are synthesized from Python values.
 
-    Each engine call is a round trip to the jsii Node process (~0.35 ms), so a resource costs exactly one call to
-    create it, one to give it a readable address, and the engine's callbacks at synth; references are fetched once.
+    Each engine call is a round trip to the jsii Node process (~0.35 ms), so a resource costs one call to create it
+    and the engine's callbacks at synth; references are fetched once. In a ``Component`` with a logical id, the
+    resource is created in the stack under that id, which the engine uses as its Terraform name; elsewhere (or when
+    the id is taken) it is created where asked and its name overridden, one more call.
     """
 
     TF_TYPE: ClassVar[str]
@@ -102,12 +133,15 @@ class GrafanaResource(TerraformResource):
                                    else TerraformResourceLifecycle(**lifecycle))
         if provider is not None:
             config["provider"] = provider
+        # Readable addresses (grafana_folder.platform) for plans, imports and `terraform state` commands.
+        stack = getattr(scope, "stack", None) if logical_id is not None else None
+        placed = stack is not None and _claim(stack, logical_id)
         # The engine's TerraformResource.__init__ minus its argument checks (see grafana_as_code/cdk.py).
-        jsii_create(self.__class__, self, [scope, id, config])
+        jsii_create(self.__class__, self, [stack, logical_id, config] if placed else [scope, id, config])
         self._tf_attributes = attributes
+        self._synthesized: dict[str, Any] | None = None
         self._references: dict[str, Any] = {}
-        if logical_id is not None:
-            # Readable addresses (grafana_folder.platform) for plans, imports and `terraform state` commands.
+        if logical_id is not None and not placed:
             jsii_invoke(self, "overrideLogicalId", [logical_id])
 
     def _reference(self, getter: str, name: str) -> Any:
@@ -117,7 +151,11 @@ class GrafanaResource(TerraformResource):
         return self._references[name]
 
     def _synthesize_attributes(self) -> dict[str, Any]:
-        return to_terraform(self._tf_attributes)
+        # The engine asks twice per synth (a preparing resolve, then the real one); the attributes never change
+        # after construction, so they are converted once.
+        if self._synthesized is None:
+            self._synthesized = to_terraform(self._tf_attributes)
+        return self._synthesized
 
 
 class GrafanaProviderBase(TerraformProvider):
@@ -126,6 +164,8 @@ class GrafanaProviderBase(TerraformProvider):
     def __init__(self, scope: Construct, id: str, attributes: dict[str, Any]) -> None:
         super().__init__(scope, id, terraform_resource_type=PROVIDER_NAME, terraform_provider_source=PROVIDER_SOURCE,
                          terraform_generator_metadata=_metadata())
+        if isinstance(scope, TerraformStack):
+            _claim(scope, id)
         self._tf_attributes = attributes
 
     def _synthesize_attributes(self) -> dict[str, Any]:

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from imports.grafana import Dashboard as DashboardResource
 
+from ..bindings.runtime import Component
 from ..cdk import Construct
 from ..dashboards import Dashboard
 from ..uids import terraform_name
 from .folders import FolderTree
 
 
-class Dashboards(Construct):
+class Dashboards(Component):
     def __init__(self, scope: Construct, id: str, dashboards: tuple[Dashboard, ...], folders: FolderTree,
                  org_id: str | None = None) -> None:
         super().__init__(scope, id)

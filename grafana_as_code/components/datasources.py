@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from imports.grafana import DataSource as DataSourceResource
 
+from ..bindings.runtime import Component
 from ..cdk import Construct, Fn
 from ..datasources import DataSource
 from ..secrets import Secret
@@ -10,7 +11,7 @@ from ..uids import terraform_name
 from .secret_variables import SecretVariables
 
 
-class DataSources(Construct):
+class DataSources(Component):
     def __init__(self, scope: Construct, id: str, sources: tuple[DataSource, ...], variables: SecretVariables,
                  org_id: str | None = None) -> None:
         super().__init__(scope, id)

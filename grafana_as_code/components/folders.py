@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from imports.grafana import Folder as FolderResource
 
+from ..bindings.runtime import Component
 from ..cdk import Construct
 from ..folders import Folder
 from ..uids import terraform_name
 
 
-class FolderTree(Construct):
+class FolderTree(Component):
     def __init__(self, scope: Construct, id: str, folders: tuple[Folder, ...], org_id: str | None = None) -> None:
         super().__init__(scope, id)
         self._by_uid: dict[str, FolderResource] = {}

@@ -16,6 +16,7 @@ from ..alerting.contact_points import ContactPoint, TemplateRef
 from ..alerting.mute_timings import Interval
 from ..alerting.notifications import Notifications
 from ..alerting.policies import MAX_DEPTH, Route, Timings
+from ..bindings.runtime import Component
 from ..cdk import Construct
 from ..secrets import Secret
 from ..uids import terraform_name
@@ -26,7 +27,7 @@ from .secret_variables import SecretVariables
 _CREATE_BEFORE_DESTROY = {"create_before_destroy": True}
 
 
-class NotificationResources(Construct):
+class NotificationResources(Component):
     def __init__(self, scope: Construct, id: str, notifications: Notifications, variables: SecretVariables,
                  org_id: str | None = None) -> None:
         super().__init__(scope, id)

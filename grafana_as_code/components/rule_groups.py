@@ -13,6 +13,7 @@ from imports.grafana.rule_group import RuleGroupRule, RuleGroupRuleData, RuleGro
 from ..alerting.grafana_extras import NotificationSettings
 from ..alerting.rule_groups import GrafanaRule, GrafanaRuleGroup
 from ..alerting.translate import EXPRESSION_DATASOURCE
+from ..bindings.runtime import Component
 from ..cdk import Construct
 from ..uids import terraform_name
 from .datasources import DataSources
@@ -61,7 +62,7 @@ def _rule(rule: GrafanaRule, datasources: DataSources, targets: NotificationTarg
     )
 
 
-class RuleGroups(Construct):
+class RuleGroups(Component):
     def __init__(self, scope: Construct, id: str, groups: tuple[GrafanaRuleGroup, ...], folders: FolderTree,
                  datasources: DataSources, org_id: str | None = None,
                  targets: NotificationTargets | None = None) -> None:

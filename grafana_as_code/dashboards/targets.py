@@ -18,10 +18,13 @@ PROMETHEUS_FORMATS = ("time_series", "table", "heatmap")
 TEMPO_QUERY_TYPES = ("traceql", "serviceMap")
 
 
-def ref_ids() -> list[str]:
-    """A, B, ... Z, AA, AB ...: Grafana's own naming for targets."""
-    letters = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
-    return letters + [a + b for a in letters for b in letters]
+_LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+_REF_IDS = tuple(_LETTERS + [a + b for a in _LETTERS for b in _LETTERS])
+
+
+def ref_ids() -> tuple[str, ...]:
+    """A, B, ... Z, AA, AB ...: Grafana's own naming for targets (computed once: every panel asks)."""
+    return _REF_IDS
 
 
 def target(fields: Fields, ref_id: str, ref: dict[str, str]) -> dict[str, Any]:
