@@ -121,6 +121,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(1, f"{self.prog}: error: {message}\n")
 
 
+def _schema_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--schema", help="provider schema JSON (default: $GRAFANA_PROVIDER_SCHEMA)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="python -m grafana_as_code", description=__doc__.split("\n")[0])
     commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -128,17 +132,17 @@ def parser() -> argparse.ArgumentParser:
     synth = commands.add_parser("synth", help="synthesize and validate every environment into cdktf.out")
     synth.add_argument("--env", help="comma-separated environments (default: all)")
     synth.add_argument("--outdir", default="cdktf.out")
-    synth.add_argument("--schema", help="provider schema JSON (default: $GRAFANA_PROVIDER_SCHEMA)")
+    _schema_option(synth)
     synth.add_argument("--no-validate", action="store_true", help="skip the provider-schema check")
     synth.set_defaults(func=cmd_synth)
 
     validate = commands.add_parser("validate", help="check synthesized stacks against the provider schema")
     validate.add_argument("--outdir", default="cdktf.out")
-    validate.add_argument("--schema", help="provider schema JSON (default: $GRAFANA_PROVIDER_SCHEMA)")
+    _schema_option(validate)
     validate.set_defaults(func=cmd_validate)
 
     bindings = commands.add_parser("bindings", help="(re)generate imports/grafana from the provider schema")
-    bindings.add_argument("--schema", help="provider schema JSON (default: $GRAFANA_PROVIDER_SCHEMA)")
+    _schema_option(bindings)
     bindings.add_argument("--target", default="imports/grafana")
     bindings.add_argument("--check", action="store_true", help="only check that the bindings are up to date")
     bindings.set_defaults(func=cmd_bindings)

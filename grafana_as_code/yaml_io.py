@@ -5,6 +5,7 @@ reported the same way everywhere: ``<file>: <dotted.field>: <what is wrong>``.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,21 @@ def read_text(path: Path) -> str:
 
 def load_yaml(path: Path) -> Any:
     return parse_yaml(read_text(path), display_path(path))
+
+
+def load_json(path: Path, where: str, what: str = "file") -> Any:
+    """A JSON document we are handed (a plan, a provider schema): one located message for each way it can fail."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(where, "", f"no such {what}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(where, "", f"cannot read the {what}: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (the file is cut short)" if exc.pos >= len(text.rstrip()) else ""
+        raise UserError(where, "", f"not valid JSON{hint}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
 
 
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",

@@ -9,13 +9,12 @@ version only adds fields (ignored here), a new major version may change meaning,
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..yaml_io import Fields, display_path, type_name
+from ..yaml_io import Fields, display_path, load_json, type_name
 from .sensitive import mask, sensitive_variable_values
 
 SUPPORTED_MAJOR = 1
@@ -78,18 +77,7 @@ class Plan:
 def load_plan(path: Path, env: str) -> Plan:
     """Read and check one plan JSON file; every problem is a ``UserError`` naming the file and field."""
     where = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(where, "", "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(where, "", f"cannot read file: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        hint = " (the file is cut short)" if exc.pos >= len(text.rstrip()) else ""
-        raise UserError(where, "", f"not valid JSON{hint}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    return parse_plan(data, where, env)
+    return parse_plan(load_json(path, where), where, env)
 
 
 def parse_plan(data: Any, where: str, env: str) -> Plan:

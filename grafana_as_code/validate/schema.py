@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from grafana_as_code.errors import UserError
+from grafana_as_code.yaml_io import load_json
 
 CtyType = str | tuple[Any, ...]
 """A Terraform value type, see the module docstring for its shape."""
@@ -101,17 +102,7 @@ def load_schema(path: Path, provider_source: str | None = None) -> ProviderSchem
     key ends in ``/grafana/grafana`` is used. Every failure is a UserError naming the file.
     """
     where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(where, "", "provider schema file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(where, "", f"cannot read the provider schema: {exc}") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(where, "", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
-    return parse_schema(document, where, provider_source)
+    return parse_schema(load_json(Path(path), where, "provider schema file"), where, provider_source)
 
 
 def parse_schema(document: Any, where: str, provider_source: str | None = None) -> ProviderSchema:

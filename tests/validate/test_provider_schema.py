@@ -532,7 +532,7 @@ def test_load_real_schema(schema: ProviderSchema) -> None:
 
 
 def test_load_missing_schema_file(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="provider schema file not found") as error:
+    with pytest.raises(UserError, match="no such provider schema file") as error:
         load_schema(tmp_path / "nope.json")
     assert error.value.problems[0].where == str(tmp_path / "nope.json")
 
