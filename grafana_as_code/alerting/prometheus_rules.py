@@ -26,6 +26,7 @@ LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 GROUP_FIELDS = ("name", "interval", "limit", "query_offset", "rules", "labels")
 RULE_FIELDS = ("alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations")
 DEFAULT_INTERVAL = "1m"  # Prometheus' global evaluation_interval default
+MAX_NAME_LENGTH = 190  # Grafana's limit for rule titles and rule group names
 
 
 def duration_seconds(text: str) -> float | None:
@@ -103,6 +104,8 @@ def _rule(fields: Fields) -> AlertRule:
         raise fields.error("record", "recording rules are not translated to Grafana; keep them in Prometheus or "
                                      "Mimir and alert on the recorded series here")
     alert = fields.str("alert")
+    if len(alert) > MAX_NAME_LENGTH:
+        raise fields.error("alert", f"is {len(alert)} characters; Grafana allows at most {MAX_NAME_LENGTH}")
     if not ALERT_NAME.match(alert):
         raise fields.error("alert", f"alert names are CamelCase identifiers (letters, digits, '_'), got {alert!r}")
     return AlertRule(alert=alert, expr=_expr(fields), for_=_duration(fields, "for"),
@@ -116,6 +119,8 @@ def _group(fields: Fields) -> RuleGroup:
         if unsupported in fields.data:
             raise fields.error(unsupported, "has no Grafana equivalent here; remove it (or set it per rule)")
     name = fields.str("name")
+    if not name.strip() or len(name) > MAX_NAME_LENGTH:
+        raise fields.error("name", f"a group name is 1 to {MAX_NAME_LENGTH} characters (Grafana's limit)")
     interval = _duration(fields, "interval") or DEFAULT_INTERVAL
     rules = tuple(_rule(item) for item in fields.items("rules"))
     if not rules:

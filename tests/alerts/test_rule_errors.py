@@ -146,3 +146,9 @@ def test_notification_settings_reach_the_rule(tree: Path) -> None:
     settings = rule.notification_settings
     assert settings.contact_point == "oncall" and settings.mute_timings == ("maintenance-window",)
     assert settings.group_by == ("alertname", "grafana_folder", "job") and settings.repeat_interval == "1h"
+
+
+def test_group_name_over_grafanas_limit(tree: Path) -> None:
+    edit(tree / RULES / "quick023.yaml", "name: quick023-errors", "name: " + "q" * 191)
+    assert message(tree) == ("alerts/rules/quick023.yaml: groups[0].name: a group name is 1 to 190 characters "
+                             "(Grafana's limit)")
