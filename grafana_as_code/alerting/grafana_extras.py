@@ -24,7 +24,6 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..environment import Environment
-from ..errors import UserError
 from ..templating import render
 from ..yaml_io import Fields, display_path, parse_yaml, read_text
 from .prometheus_rules import RuleFile, duration_seconds
