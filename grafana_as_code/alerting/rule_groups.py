@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from ..dashboards import Dashboard
+from ..dashboard_panels import panels_of
 from ..datasources import DataSource
 from ..environment import Environment
 from ..errors import UserError
@@ -82,12 +83,6 @@ def rule_uid(system: str, alert: str) -> str:
     return f"{uid[:MAX_UID_LENGTH - 9].rstrip('-')}-{digest}"
 
 
-def _panels(panels: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
-    for panel in panels:
-        yield panel
-        yield from _panels(panel.get("panels") or ())  # panels inside collapsed rows
-
-
 def _dashboard_annotations(extras: GrafanaExtras, rule: AlertRule, rule_extras: RuleExtras,
                            ctx: RuleContext) -> dict[str, str]:
     link = rule_extras.dashboard
@@ -100,7 +95,7 @@ def _dashboard_annotations(extras: GrafanaExtras, rule: AlertRule, rule_extras: 
     annotations = {"__dashboardUid__": dashboard.uid}
     if link.panel is None:
         return annotations
-    panels = list(_panels(dashboard.config.get("panels") or ()))
+    panels = list(panels_of(dashboard.config))
     matches = [p for p in panels if (p.get("id") == link.panel if isinstance(link.panel, int)
                                      else p.get("title") == link.panel)]
     if len(matches) != 1:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ..dashboard_panels import panels_of
 from .attribute_diff import diff_values, parse_json_attribute
 from .findings import CODE_KEYS, MISSING, Finding, is_placeholder, show
 
@@ -34,7 +35,7 @@ def compare_models(old: dict, new: dict) -> list[Finding]:
         return []
     out = diff_values(old, new, skip=_DASHBOARD_KEYS)
     out.extend(_variables(old, new))
-    out.extend(_panels(_flatten(old.get("panels")), _flatten(new.get("panels"))))
+    out.extend(_panels(list(panels_of(old)), list(panels_of(new))))
     return out
 
 
@@ -43,7 +44,7 @@ def summary(model: Any) -> str:
     parsed = parse_json_attribute(model)
     if not isinstance(parsed, dict):
         return "dashboard"
-    panels = [p for p in _flatten(parsed.get("panels")) if p.get("type") != "row"]
+    panels = [p for p in panels_of(parsed) if p.get("type") != "row"]
     queries = sum(len(p.get("targets") or []) for p in panels)
     return f"dashboard {_quote(parsed.get('title', '?'))}: {plural(len(panels), 'panel')}, {plural(queries, 'query')}"
 
@@ -61,16 +62,6 @@ def title(model: Any) -> str:
 
 def _quote(text: Any) -> str:
     return f"“{text}”"
-
-
-def _flatten(panels: Any) -> list[dict]:
-    """Top-level panels and those inside collapsed rows, in order."""
-    flat: list[dict] = []
-    for panel in panels if isinstance(panels, list) else []:
-        if isinstance(panel, dict):
-            flat.append(panel)
-            flat.extend(p for p in panel.get("panels") or [] if isinstance(p, dict))
-    return flat
 
 
 def _name(panel: dict) -> str:

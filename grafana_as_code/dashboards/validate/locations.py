@@ -1,19 +1,7 @@
 """Naming a place in a rendered dashboard the way a reader finds it: dashboard uid, panel id and title, query."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-
-def panels_of(config: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every panel, rows included, and the panels stored inside collapsed rows."""
-    for panel in config.get("panels") or []:
-        if not isinstance(panel, dict):
-            continue
-        yield panel
-        for inner in panel.get("panels") or [] if panel.get("type") == "row" else []:
-            if isinstance(inner, dict):
-                yield inner
 
 
 def panel_label(panel: dict[str, Any]) -> str:

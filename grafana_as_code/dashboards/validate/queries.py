@@ -14,7 +14,8 @@ import promql_parser
 from ...errors import Problem
 from ..datasource_refs import variable_in
 from ..model import Dashboard, RenderContext
-from .locations import panels_of, place, target_label
+from ...dashboard_panels import panels_of
+from .locations import place, target_label
 from .macros import samples_from, substitute
 from .node_parser import parse_batch
 from .references import targets_of, variable_query

@@ -9,7 +9,8 @@ from typing import Any
 from ...errors import Problem
 from ..datasource_refs import SPECIAL_UIDS, variable_in
 from ..model import Dashboard, RenderContext
-from .locations import panels_of, place, target_label
+from ...dashboard_panels import panels_of
+from .locations import place, target_label
 from .macros import BUILT_INS, used_variables
 
 QUERY_KEYS = ("expr", "query", "rawSql")

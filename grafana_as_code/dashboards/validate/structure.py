@@ -6,7 +6,8 @@ from typing import Any
 
 from ...errors import Problem
 from ..model import Dashboard
-from .locations import panel_label, panels_of, place
+from ...dashboard_panels import panels_of
+from .locations import panel_label, place
 
 COLUMNS = 24
 
