@@ -68,6 +68,9 @@ plan: synth
 	@$(PYTHON) -m grafana_as_code check-secrets --env $(ENV)
 	terraform -chdir=cdktf.out/stacks/$(ENV) init -input=false
 	terraform -chdir=cdktf.out/stacks/$(ENV) plan -input=false -out=plan.tfplan
+	terraform -chdir=cdktf.out/stacks/$(ENV) show -json plan.tfplan > cdktf.out/plan-$(ENV).json
+	@$(PYTHON) -m grafana_as_code plan-report $(ENV)=cdktf.out/plan-$(ENV).json --output cdktf.out/plan-$(ENV).md
+	@echo "Readable plan: cdktf.out/plan-$(ENV).md (the JSON holds variable values in clear: do not share it)"
 
 deploy: setup
 	cdktn deploy $(ENV)
