@@ -6,6 +6,7 @@ reported the same way everywhere: ``<file>: <dotted.field>: <what is wrong>``.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,14 @@ _FastStrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
 
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when possible."""
+    # Lexically first (no file-system calls: it runs for every definition file); resolving symlinks only when
+    # that fails, e.g. a temporary directory reached through a symlink.
+    cwd = os.getcwd()
+    absolute = os.path.abspath(path)
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, cwd)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(path)
 

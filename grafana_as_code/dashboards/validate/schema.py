@@ -5,6 +5,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -17,6 +18,13 @@ from .locations import place
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
     return Draft202012Validator(dashboard_schema())
+
+
+@lru_cache(maxsize=1)
+def _fast_validator() -> jsonschema_rs.Draft202012Validator:
+    """A compiled validator for the same schema: it only says valid or not, and nearly every dashboard is valid,
+    so the slower validator above runs only to locate and explain the violations of an invalid one."""
+    return jsonschema_rs.Draft202012Validator(dashboard_schema())
 
 
 def _field(config: dict[str, Any], uid: str, path: list[Any]) -> str:
@@ -50,6 +58,8 @@ def _errors(canonical: str) -> tuple[tuple[tuple[Any, ...], str], ...]:
 
 
 def schema_problems(dashboard: Dashboard, config: dict[str, Any]) -> list[Problem]:
+    if _fast_validator().is_valid(config):
+        return []
     return [Problem(dashboard.file, _field(config, dashboard.uid, list(path)),
                     f"does not match Grafana's dashboard schema: {message}")
             for path, message in _errors(json.dumps(config, sort_keys=True, separators=(",", ":")))]
