@@ -18,6 +18,11 @@ from .yaml_io import Fields, display_path, load_yaml, type_name
 
 ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 DURATION = re.compile(r"^(\d+(ms|s|m|h|d|w|y))+$")
+GRAFANA_VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.\d+)?$")
+# The oldest Grafana the stacks are written for: nested folders, the alerting provisioning API with
+# ``notification_settings`` (simplified routing) and the v4 provider's resources. Features that need more are checked
+# against ``grafana.version`` where they are used (e.g. ``keep_firing_for`` needs 12.0).
+MINIMUM_GRAFANA_VERSION = (11, 0)
 
 BACKENDS = {
     # kind: (required settings, optional settings)
@@ -53,9 +58,17 @@ def thaw(value: Any) -> Any:
 @dataclass(frozen=True)
 class GrafanaTarget:
     url: str
+    version: tuple[int, int] = MINIMUM_GRAFANA_VERSION  # (major, minor) of the Grafana this environment runs
     org_id: int | None = None  # None: the org of the credentials
     retries: int = 5
     retry_wait: int = 2  # seconds; the provider's default of 0 exhausts retries on rate limits
+
+    def at_least(self, major: int, minor: int = 0) -> bool:
+        return self.version >= (major, minor)
+
+    @property
+    def version_text(self) -> str:
+        return f"{self.version[0]}.{self.version[1]}"
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,7 @@ class Environment:
         return {
             "name": self.name,
             "grafana_url": self.grafana.url,
+            "grafana_version": self.grafana.version_text,
             "datasources": thaw(self.datasources),
             "contacts": self.contacts.template_context(),
             "thresholds": thaw(self.overrides.thresholds),
@@ -109,17 +123,34 @@ class Environment:
 
 
 def _grafana(fields: Fields) -> GrafanaTarget:
-    fields.only(("url", "org_id", "retries", "retry_wait"))
+    fields.only(("url", "version", "org_id", "retries", "retry_wait"))
     url = fields.str("url")
     if not re.match(r"^https?://[^\s/]+", url):
         raise fields.error("url", f"expected an http(s) URL, got {url!r}")
+    version = _grafana_version(fields)
     org_id = fields.int("org_id", None)
     retries = fields.int("retries", 5)
     retry_wait = fields.int("retry_wait", 2)
     for key, value in (("org_id", org_id), ("retries", retries), ("retry_wait", retry_wait)):
         if value is not None and value < 0:
             raise fields.error(key, "must not be negative")
-    return GrafanaTarget(url=url.rstrip("/"), org_id=org_id, retries=retries, retry_wait=retry_wait)
+    return GrafanaTarget(url=url.rstrip("/"), version=version, org_id=org_id, retries=retries, retry_wait=retry_wait)
+
+
+def _grafana_version(fields: Fields) -> tuple[int, int]:
+    """``grafana.version``: the Grafana the environment runs ("12.1" or "12.1.3"), so features can be checked."""
+    raw = fields.data.get("version")
+    if raw is None:
+        raise fields.error("version", "missing: the version of the Grafana this environment runs, such as "
+                                      f"\"12.1\" (at least {'.'.join(map(str, MINIMUM_GRAFANA_VERSION))})")
+    match = GRAFANA_VERSION.match(str(raw))
+    if isinstance(raw, bool) or not match:
+        raise fields.error("version", f"expected a Grafana version such as \"12.1\", got {raw!r}")
+    version = (int(match.group(1)), int(match.group(2)))
+    if version < MINIMUM_GRAFANA_VERSION:
+        raise fields.error("version", f"Grafana {raw} is older than the oldest supported, "
+                                      f"{'.'.join(map(str, MINIMUM_GRAFANA_VERSION))}")
+    return version
 
 
 def _state(fields: Fields) -> StateBackend:

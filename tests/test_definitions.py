@@ -141,3 +141,21 @@ def test_missing_secrets_are_named_with_where_they_are_asked_for(tree: Path) -> 
         "export TF_VAR_postgres_password (from your secret store or CI secrets)"]
     assert [s.name for s in catalog.secrets] == ["grafana_auth", "incident_webhook_url", "pagerduty_integration_key",
                                                  "postgres_password", "sentry_auth_token", "slack_bot_token"]
+
+
+def test_grafana_version_is_required_and_checked(tree: Path) -> None:
+    edit(tree / "environments" / "dev.yaml", '  version: "12.1"', '  version: "10.4"')
+    assert message(tree) == ("environments/dev.yaml: grafana.version: Grafana 10.4 is older than the oldest "
+                             "supported, 11.0")
+    edit(tree / "environments" / "dev.yaml", '  version: "10.4"', "  version: twelve")
+    assert message(tree) == "environments/dev.yaml: grafana.version: expected a Grafana version such as \"12.1\", " \
+                            "got 'twelve'"
+    edit(tree / "environments" / "dev.yaml", "  version: twelve", "  # no version")
+    assert message(tree).startswith("environments/dev.yaml: grafana.version: missing: the version of the Grafana")
+
+
+def test_grafana_version_is_read(tree: Path) -> None:
+    edit(tree / "environments" / "dev.yaml", '  version: "12.1"', '  version: "11.6.3"')
+    dev = load_project(tree, ["dev"]).catalogs[0].env.grafana
+    assert dev.version == (11, 6) and dev.version_text == "11.6"
+    assert dev.at_least(11, 6) and not dev.at_least(12)
