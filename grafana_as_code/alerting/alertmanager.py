@@ -1,89 +1,145 @@
-"""The notification setup of one environment as an Alertmanager configuration, for ``amtool``.
+"""A synthesized stack's notification setup as an Alertmanager configuration, for ``amtool``.
 
-Grafana's notification policy tree is Alertmanager's routing tree, so ``amtool check-config`` (tree, receivers,
-time intervals, template syntax) and ``amtool config routes test`` (which receivers a label set reaches) check it
-offline. Each contact point becomes a receiver of the same name with a placeholder webhook: no integration, URL or
-secret of the real contact points is written.
+Grafana's notification policy tree is Alertmanager's routing tree (Grafana runs Alertmanager's own router on it), so
+``amtool check-config`` (tree, receivers, time intervals, template syntax) and ``amtool config routes test`` (which
+receivers a label set reaches) check it offline. The input is what is deployed: the ``grafana_notification_policy``,
+``grafana_contact_point``, ``grafana_mute_timing`` and ``grafana_message_template`` resources of a synthesized
+``cdk.tf.json``, read back as Terraform would see them, not the model they were made from. A bug in rendering the
+tree into Terraform (a lost ``continue``, a reordered route, a dropped matcher) therefore shows in the routing tests.
+
+Each contact point becomes a receiver of the same name with a placeholder webhook: no integration, URL or secret of
+the real contact points is written. The attribute names are the provider's (grafana/grafana v4 schema of
+``grafana_notification_policy``: nested ``policy`` blocks with ``matcher {label, match, value}``, ``continue``,
+``mute_timings``, ``active_timings``, ``group_by`` and the three timings).
 """
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .mute_timings import MuteTiming
-from .notifications import Notifications
-from .policies import Route, Timings
-
 PLACEHOLDER_URL = "https://example.invalid/{name}"
+TIMINGS = ("group_wait", "group_interval", "repeat_interval")
+# Blocks of grafana_contact_point that are settings of the contact point, not integrations.
+NOT_INTEGRATIONS = frozenset({"name", "org_id", "disable_provenance", "//", "depends_on", "lifecycle", "provider",
+                              "count", "for_each"})
+_REFERENCE = re.compile(r"^\$\{(grafana_[a-z_]+)\.([^.}]+)\.([a-z_]+)\}$")
 
 
-def _timings(timings: Timings) -> dict[str, Any]:
+class StackReader:
+    """Terraform JSON of one stack, with ``${type.name.attr}`` references to its own resources resolved."""
+
+    def __init__(self, stack: dict[str, Any]) -> None:
+        self.resources: dict[str, dict[str, Any]] = stack.get("resource", {})
+
+    def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
+        return self.resources.get(kind, {})
+
+    def value(self, raw: Any) -> Any:
+        """A literal as Terraform reads it: ``$${``/``%%{`` escapes undone, references to our resources resolved."""
+        if not isinstance(raw, str):
+            return raw
+        match = _REFERENCE.match(raw)
+        if match:
+            kind, name, attribute = match.groups()
+            target = self.of_type(kind).get(name)
+            if target is None or attribute not in target:
+                raise ValueError(f"unresolvable reference {raw} in the stack")
+            return self.value(target[attribute])
+        if "${" in raw.replace("$${", ""):
+            raise ValueError(f"cannot evaluate {raw!r} offline")
+        return raw.replace("$${", "${").replace("%%{", "%{")
+
+
+def _matcher(reader: StackReader, matcher: dict[str, Any]) -> str:
+    return f"{reader.value(matcher['label'])}{reader.value(matcher['match'])}{json.dumps(reader.value(matcher['value']))}"
+
+
+def _route(reader: StackReader, policy: dict[str, Any], root: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    if timings.group_by is not None:
-        out["group_by"] = list(timings.group_by)
-    for key in ("group_wait", "group_interval", "repeat_interval"):
-        if getattr(timings, key) is not None:
-            out[key] = getattr(timings, key)
+    if policy.get("contact_point") is not None:
+        out["receiver"] = reader.value(policy["contact_point"])
+    if not root:
+        out["matchers"] = [_matcher(reader, m) for m in policy.get("matcher", [])]
+        if policy.get("continue"):
+            out["continue"] = True
+    if policy.get("group_by") is not None:
+        out["group_by"] = [reader.value(label) for label in policy["group_by"]]
+    for key in TIMINGS:
+        if policy.get(key) is not None:
+            out[key] = reader.value(policy[key])
+    if not root:
+        if policy.get("mute_timings"):
+            out["mute_time_intervals"] = [reader.value(name) for name in policy["mute_timings"]]
+        if policy.get("active_timings"):
+            out["active_time_intervals"] = [reader.value(name) for name in policy["active_timings"]]
+    children = policy.get("policy", [])
+    if children:
+        out["routes"] = [_route(reader, child) for child in children]
     return out
 
 
-def _route(route: Route) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if route.contact_point is not None:
-        out["receiver"] = route.contact_point
-    out["matchers"] = [m.text for m in route.matchers]
-    if route.continue_:
-        out["continue"] = True
-    out.update(_timings(route.timings))
-    if route.mute_timings:
-        out["mute_time_intervals"] = list(route.mute_timings)
-    if route.routes:
-        out["routes"] = [_route(child) for child in route.routes]
-    return out
-
-
-def _time_interval(timing: MuteTiming) -> dict[str, Any]:
+def _time_interval(reader: StackReader, timing: dict[str, Any]) -> dict[str, Any]:
     intervals = []
-    for interval in timing.intervals:
+    for interval in timing.get("intervals", []):
         item: dict[str, Any] = {}
-        if interval.times:
-            item["times"] = [{"start_time": t.start, "end_time": t.end} for t in interval.times]
+        if interval.get("times"):
+            item["times"] = [{"start_time": t["start"], "end_time": t["end"]} for t in interval["times"]]
         for key in ("weekdays", "days_of_month", "months", "years"):
-            if getattr(interval, key):
-                item[key] = list(getattr(interval, key))
-        if interval.location:
-            item["location"] = interval.location
+            if interval.get(key):
+                item[key] = [reader.value(v) for v in interval[key]]
+        if interval.get("location"):
+            item["location"] = interval["location"]
         intervals.append(item)
-    return {"name": timing.name, "time_intervals": intervals}
+    return {"name": reader.value(timing["name"]), "time_intervals": intervals}
 
 
-def alertmanager_config(notifications: Notifications, templates_glob: str | None = None) -> dict[str, Any]:
-    policy = notifications.policy
-    if policy is None:
-        raise ValueError("no notification policy to render")
+def integration_kinds(contact_point: dict[str, Any]) -> frozenset[str]:
+    """The integration blocks of a synthesized ``grafana_contact_point`` (``slack``, ``pagerduty``, …)."""
+    return frozenset(key for key, value in contact_point.items()
+                     if key not in NOT_INTEGRATIONS and isinstance(value, list) and value)
+
+
+def contact_point_kinds(stack: dict[str, Any]) -> dict[str, frozenset[str]]:
+    reader = StackReader(stack)
+    return {reader.value(c["name"]): integration_kinds(c) for c in reader.of_type("grafana_contact_point").values()}
+
+
+def alertmanager_config(stack: dict[str, Any], templates_glob: str | None = None) -> dict[str, Any]:
+    """The Alertmanager configuration equivalent to one synthesized stack's notification resources."""
+    reader = StackReader(stack)
+    policies = list(reader.of_type("grafana_notification_policy").values())
+    if len(policies) != 1:
+        raise ValueError(f"expected one grafana_notification_policy in the stack, found {len(policies)}")
     config: dict[str, Any] = {
-        "route": {"receiver": policy.contact_point, **_timings(policy.timings),
-                  "routes": [_route(route) for route in policy.routes]},
-        "receivers": [{"name": c.name, "webhook_configs": [{"url": PLACEHOLDER_URL.format(name=c.name)}]}
-                      for c in notifications.contact_points],
+        "route": _route(reader, policies[0], root=True),
+        "receivers": [{"name": name, "webhook_configs": [{"url": PLACEHOLDER_URL.format(name=name)}]}
+                      for name in sorted(contact_point_kinds(stack))],
     }
-    if notifications.mute_timings:
-        config["time_intervals"] = [_time_interval(t) for t in notifications.mute_timings]
+    timings = reader.of_type("grafana_mute_timing")
+    if timings:
+        config["time_intervals"] = [_time_interval(reader, timings[key]) for key in sorted(timings)]
     if templates_glob:
         config["templates"] = [templates_glob]
     return config
 
 
-def write_alertmanager_config(notifications: Notifications, directory: Path) -> Path:
-    """``directory/alertmanager.yml`` plus copies of the message templates it loads (for their syntax check)."""
+def write_alertmanager_config(stack_file: Path, directory: Path) -> Path:
+    """``directory/alertmanager.yml`` for the stack in ``stack_file`` (a ``cdk.tf.json``), plus the message
+    templates it deploys, so amtool parses them with Alertmanager's template engine."""
+    stack = json.loads(stack_file.read_text(encoding="utf-8"))
+    reader = StackReader(stack)
     directory.mkdir(parents=True, exist_ok=True)
     templates = directory / "templates"
     templates.mkdir(exist_ok=True)
-    for template in notifications.templates:
-        (templates / f"{template.name}.tmpl").write_text(template.text, encoding="utf-8")
-    glob = str(templates / "*.tmpl") if notifications.templates else None
+    deployed = reader.of_type("grafana_message_template")
+    for template in deployed.values():
+        name = reader.value(template["name"])
+        (templates / f"{name}.tmpl").write_text(reader.value(template["template"]), encoding="utf-8")
+    glob = str(templates / "*.tmpl") if deployed else None
     path = directory / "alertmanager.yml"
-    path.write_text(yaml.safe_dump(alertmanager_config(notifications, glob), sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump(alertmanager_config(stack, glob), sort_keys=False), encoding="utf-8")
     return path

@@ -1,4 +1,4 @@
-"""Running amtool on the Alertmanager rendering of an environment's notification setup."""
+"""Running amtool on the Alertmanager rendering of a synthesized stack's notification resources."""
 from __future__ import annotations
 
 import shutil
@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from grafana_as_code.alerting.alertmanager import write_alertmanager_config
-from grafana_as_code.project import Catalog
+from project_copy import REPO, copy_project, run_cli
 
 
 def amtool() -> str:
@@ -15,8 +15,23 @@ def amtool() -> str:
     return path
 
 
-def render(catalog: Catalog, directory: Path) -> Path:
-    return write_alertmanager_config(catalog.notifications, directory / catalog.env.name)
+def synthesize(root: Path) -> Path:
+    """``make synth``'s output for every environment of ``root`` (a copy of the repository), as it is deployed."""
+    result = run_cli(root, "synth", "--outdir", "cdktf.out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "cdktf.out" / "stacks"
+
+
+def synthesize_repository(directory: Path) -> Path:
+    return synthesize(copy_project(directory / "project"))
+
+
+def environment_names(stacks: Path) -> list[str]:
+    return sorted(p.parent.name for p in stacks.glob("*/cdk.tf.json"))
+
+
+def render(stacks: Path, env: str, directory: Path) -> Path:
+    return write_alertmanager_config(stacks / env / "cdk.tf.json", directory / env)
 
 
 def check_config(config: Path) -> subprocess.CompletedProcess:
@@ -35,3 +50,7 @@ def receivers(config: Path, labels: dict[str, str]) -> list[str]:
     result = routes_test(config, labels)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout.strip().split(",")
+
+
+__all__ = ["REPO", "check_config", "environment_names", "receivers", "render", "routes_test", "synthesize",
+           "synthesize_repository"]
