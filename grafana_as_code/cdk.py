@@ -27,6 +27,7 @@ jsii_invoke = jsii.invoke
 App = engine.App
 TerraformStack = engine.TerraformStack
 TerraformResource = engine.TerraformResource
+TerraformDataSource = engine.TerraformDataSource
 TerraformProvider = engine.TerraformProvider
 TerraformProviderGeneratorMetadata = engine.TerraformProviderGeneratorMetadata
 TerraformResourceLifecycle = engine.TerraformResourceLifecycle
@@ -48,6 +49,6 @@ ENGINE_NAME = engine.__name__
 __all__ = [
     "App", "CloudBackend", "Construct", "ENGINE_NAME", "Fn", "GcsBackend", "LocalBackend", "NamedCloudWorkspace", "NamedRemoteWorkspace",
     "RemoteBackend", "S3Backend", "TerraformOutput", "TerraformProvider", "TerraformProviderGeneratorMetadata",
-    "TerraformResource", "TerraformResourceLifecycle", "TerraformStack", "TerraformVariable",
+    "TerraformDataSource", "TerraformResource", "TerraformResourceLifecycle", "TerraformStack", "TerraformVariable",
     "TerraformVariableValidationConfig", "Token", "jsii_create", "jsii_invoke",
 ]

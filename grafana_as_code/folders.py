@@ -13,6 +13,7 @@ from .uids import check_uid, slug
 from .yaml_io import Fields, display_path, load_yaml
 
 FOLDER_FILE = "_folder.yaml"
+EVERYONE = "everyone"  # ``viewers: everyone``: the organisation's Viewer and Editor roles can view the folder
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Folder:
     parent_uid: str | None
     file: str
     prevent_destroy_if_not_empty: bool = True
+    # Who may view it when a team owns it (teams/): team keys, (EVERYONE,), or None to inherit from the parent
+    viewers: tuple[str, ...] | None = None
 
     @property
     def depth(self) -> int:
@@ -31,6 +34,19 @@ class Folder:
 
 def _derived_uid(relative: str) -> str:
     return "-".join(slug(part) for part in relative.split("/"))
+
+
+def _viewers(fields: Fields) -> tuple[str, ...] | None:
+    """``viewers: everyone`` or a list of team keys (teams/<key>.yaml); absent: as the parent folder."""
+    value = fields.data.get("viewers")
+    if value is None:
+        return None
+    if value == EVERYONE:
+        return (EVERYONE,)
+    teams = fields.str_list("viewers")
+    if not teams or EVERYONE in teams:
+        raise fields.error("viewers", f"expected {EVERYONE!r} or a non-empty list of team keys (files in teams/)")
+    return tuple(teams)
 
 
 def load_folders(root: Path) -> list[Folder]:
@@ -47,7 +63,7 @@ def load_folders(root: Path) -> list[Folder]:
                                                          "giving at least its title")
         where = display_path(definition)
         fields = Fields(load_yaml(definition) or {}, where)
-        fields.only(("title", "uid", "prevent_destroy_if_not_empty"))
+        fields.only(("title", "uid", "prevent_destroy_if_not_empty", "viewers"))
         uid = check_uid(fields.str("uid", _derived_uid(relative)), where, "uid")
         parent = relative.rpartition("/")[0]
         folders[relative] = Folder(
@@ -57,6 +73,7 @@ def load_folders(root: Path) -> list[Folder]:
             parent_uid=folders[parent].uid if parent else None,
             file=where,
             prevent_destroy_if_not_empty=fields.bool("prevent_destroy_if_not_empty", True),
+            viewers=_viewers(fields),
         )
     seen: dict[str, Folder] = {}
     for folder in folders.values():

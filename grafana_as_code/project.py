@@ -16,9 +16,10 @@ from .alerting.rule_groups import GrafanaRuleGroup, RuleContext, build_rule_grou
 from .dashboards import Dashboard, RenderContext, load_dashboards
 from .datasources import DataSource, load_datasources
 from .environment import Environment, load_environments
-from .errors import Problem, UserError
+from .errors import Problem, UserError, warn
 from .folders import Folder, load_folders
 from .secrets import Secret
+from .teams import FolderAccess, Team, folder_access, load_teams
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ class Layout:
     def alerts(self) -> Path:
         return self.root / "alerts"
 
+    @property
+    def teams(self) -> Path:
+        return self.root / "teams"
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -54,6 +59,8 @@ class Catalog:
     dashboards: tuple[Dashboard, ...]
     notifications: Notifications = Notifications()  # contact points, templates, mute timings, the policy tree
     rule_groups: tuple[GrafanaRuleGroup, ...] = ()
+    teams: tuple[Team, ...] = ()
+    folder_access: tuple[FolderAccess, ...] = ()  # permissions of the folders teams own
 
     @property
     def secrets(self) -> list[Secret]:
@@ -65,7 +72,7 @@ class Catalog:
     @property
     def resource_count(self) -> int:
         return (len(self.folders) + len(self.datasources) + len(self.dashboards) + len(self.rule_groups)
-                + self.notifications.resource_count)
+                + self.notifications.resource_count + len(self.teams) + len(self.folder_access))
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,8 @@ def _check_links(env: Environment, datasources: list[DataSource]) -> None:
 
 
 def load_catalog(layout: Layout, env: Environment, folders: list[Folder], datasources: list[DataSource],
-                 rule_files: list[RuleFile] | None = None) -> Catalog:
+                 rule_files: list[RuleFile] | None = None, teams: list[Team] | None = None,
+                 access: list[FolderAccess] | None = None) -> Catalog:
     _check_links(env, datasources)  # data sources first: dashboards are checked against them
     notifications = load_notifications(layout.alerts, env)  # before rules: they name contact points, mute timings
     ctx = RenderContext(env=env, datasources=MappingProxyType({d.uid: d for d in datasources}),
@@ -102,7 +110,8 @@ def load_catalog(layout: Layout, env: Environment, folders: list[Folder], dataso
                             mute_timings=notifications.mute_timing_names)
     rule_groups = build_rule_groups(rule_files or [], layout.alerts / "grafana", rules_ctx)
     return Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources), dashboards=dashboards,
-                   rule_groups=rule_groups, notifications=notifications)
+                   rule_groups=rule_groups, notifications=notifications, teams=tuple(teams or ()),
+                   folder_access=tuple(access or ()))
 
 
 def _check_same_uids(sources: dict[str, list[DataSource]]) -> None:
@@ -117,12 +126,30 @@ def _check_same_uids(sources: dict[str, list[DataSource]]) -> None:
             first.setdefault(key, (env_name, source.uid))
 
 
+def _check_team_labels(rule_files: list[RuleFile], teams: list[Team]) -> None:
+    """Once teams are declared, an alert's ``team`` label should name one (routing and ownership share the name)."""
+    keys = {t.key for t in teams}
+    if not keys:
+        return
+    for rule_file in rule_files:
+        for group in rule_file.groups:
+            for rule in group.rules:
+                team = getattr(rule, "labels", {}).get("team")
+                if team is not None and team not in keys:
+                    warn(rule_file.file, f"{rule.field}.labels.team", f"{team!r} is not a team in teams/ "
+                                                                      f"({', '.join(sorted(keys))})")
+
+
 def load_project(root: Path, only: list[str] | None = None) -> Project:
     layout = Layout(root)
     environments = load_environments(layout.environments, only)
     folders = load_folders(layout.dashboards)
+    teams = load_teams(layout.teams, folders)  # the same in every environment
+    access = folder_access(folders, teams)
     sources = {env.name: load_datasources(layout.datasources, env) for env in environments}
     _check_same_uids(sources)
     rule_files = load_rule_files(layout.alerts / "rules")  # the same in every environment: read once
-    catalogs = [load_catalog(layout, env, folders, sources[env.name], rule_files) for env in environments]
+    _check_team_labels(rule_files, teams)
+    catalogs = [load_catalog(layout, env, folders, sources[env.name], rule_files, teams, access)
+                for env in environments]
     return Project(layout=layout, catalogs=tuple(catalogs))

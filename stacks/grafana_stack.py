@@ -9,6 +9,7 @@ from grafana_as_code.components.notifications import NotificationResources
 from grafana_as_code.components.rule_groups import RuleGroups
 from grafana_as_code.components.secret_variables import SecretVariables
 from grafana_as_code.components.state_backend import configure_state_backend
+from grafana_as_code.components.teams import Teams
 from grafana_as_code.project import Catalog
 from grafana_as_code.secrets import GRAFANA_AUTH
 from imports.grafana import GrafanaProvider
@@ -25,6 +26,7 @@ class GrafanaStack(TerraformStack):
         org_id = str(env.grafana.org_id) if env.grafana.org_id is not None else None
         folders = FolderTree(self, "folders", catalog.folders, org_id)
         datasources = DataSources(self, "datasources", catalog.datasources, secrets, org_id)
+        Teams(self, "teams", catalog.teams, catalog.folder_access, folders, org_id)
         Dashboards(self, "dashboards", catalog.dashboards, folders, org_id)
         notifications = NotificationResources(self, "notifications", catalog.notifications, secrets, org_id)
         RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id, targets=notifications)

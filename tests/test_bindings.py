@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from grafana_as_code.bindings.generate import RESOURCES, render_bindings
+from grafana_as_code.bindings.generate import DATA_SOURCES, RESOURCES, data_class_name, render_bindings
+from grafana_as_code.bindings.runtime import GrafanaDataSource, GrafanaResource
 from grafana_as_code.bindings.runtime import escape_template, to_terraform
 from grafana_as_code.validate.schema import load_schema
 from imports.grafana.notification_policy import NotificationPolicyPolicy, NotificationPolicyPolicyMatcher
@@ -27,8 +28,13 @@ def test_every_declared_resource_has_a_binding() -> None:
     import imports.grafana as grafana
 
     for tf_type in RESOURCES:
-        classes = [c for c in vars(grafana).values() if getattr(c, "TF_TYPE", None) == tf_type]
+        classes = [c for c in vars(grafana).values() if getattr(c, "TF_TYPE", None) == tf_type
+                   and issubclass(c, GrafanaResource)]
         assert len(classes) == 1, tf_type
+    for tf_type in DATA_SOURCES:
+        classes = [c for c in vars(grafana).values() if getattr(c, "TF_TYPE", None) == tf_type
+                   and issubclass(c, GrafanaDataSource)]
+        assert [c.__name__ for c in classes] == [data_class_name(tf_type)], tf_type
 
 
 def test_python_keywords_map_back_to_terraform_names() -> None:

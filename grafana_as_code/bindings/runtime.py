@@ -15,8 +15,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from ..cdk import (Construct, TerraformProvider, TerraformProviderGeneratorMetadata, TerraformResource,
-                   TerraformResourceLifecycle, TerraformStack, jsii_create, jsii_invoke)
+from ..cdk import (Construct, TerraformDataSource, TerraformProvider, TerraformProviderGeneratorMetadata,
+                   TerraformResource, TerraformResourceLifecycle, TerraformStack, jsii_create, jsii_invoke)
 
 PROVIDER_NAME = "grafana"
 PROVIDER_SOURCE = "grafana/grafana"
@@ -156,6 +156,36 @@ class GrafanaResource(TerraformResource):
         if self._synthesized is None:
             self._synthesized = to_terraform(self._tf_attributes)
         return self._synthesized
+
+
+class GrafanaDataSource(TerraformDataSource):
+    """A data source of the Grafana provider (``data "grafana_team" "x"``): reads an object Terraform does not
+    manage, such as a team synced from an identity provider. Placed in the stack under its logical id, like
+    ``GrafanaResource``; attributes are converted once, at synth."""
+
+    TF_TYPE: ClassVar[str]
+
+    def __init__(self, scope: Construct, id: str, attributes: dict[str, Any], *,
+                 logical_id: str | None = None, depends_on: Sequence[Any] | None = None,
+                 provider: TerraformProvider | None = None) -> None:
+        config: dict[str, Any] = {"terraformResourceType": self.TF_TYPE, "terraformGeneratorMetadata": _METADATA}
+        if depends_on:
+            config["dependsOn"] = list(depends_on)
+        if provider is not None:
+            config["provider"] = provider
+        stack = getattr(scope, "stack", None) if logical_id is not None else None
+        placed = stack is not None and _claim(stack, f"data.{logical_id}")
+        # Data sources have a namespace of their own in Terraform (data.grafana_team.x), but construct ids are
+        # shared within the stack: the construct id gets a "data-" prefix and the logical id is overridden.
+        jsii_create(self.__class__, self, [stack, f"data-{logical_id}", config] if placed else [scope, id, config])
+        self._tf_attributes = attributes
+        self._synthesized: dict[str, Any] | None = None
+        self._references: dict[str, Any] = {}
+        if logical_id is not None:
+            jsii_invoke(self, "overrideLogicalId", [logical_id])
+
+    _reference = GrafanaResource._reference
+    _synthesize_attributes = GrafanaResource._synthesize_attributes
 
 
 class GrafanaProviderBase(TerraformProvider):

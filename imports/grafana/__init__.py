@@ -13,6 +13,8 @@ from .message_template import MessageTemplate
 from .mute_timing import MuteTiming
 from .notification_policy import NotificationPolicy
 from .rule_group import RuleGroup
+from .team import Team
+from .data_team import DataGrafanaTeam
 
 __all__ = [
     'GrafanaProvider',
@@ -25,4 +27,6 @@ __all__ = [
     'MuteTiming',
     'NotificationPolicy',
     'RuleGroup',
+    'Team',
+    'DataGrafanaTeam',
 ]
