@@ -10,12 +10,11 @@ PYTHON  := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CHECKPOINT_DISABLE := 1
 
-# The provider schema every stack is validated against (output of `terraform providers schema -json`).
-# Set GRAFANA_PROVIDER_SCHEMA to use your own; otherwise a reference copy beside the checkout is used when there is
-# one (../shared/reference, as in our offline CI), else `make provider-schema` fetches it with Terraform.
-# Absolute, so that tools running elsewhere (tests synthesize copies of the project in temporary directories) find it.
-GRAFANA_PROVIDER_SCHEMA ?= $(abspath $(firstword $(wildcard ../shared/reference/grafana-provider-schema-v*.json) \
-                                                $(CURDIR)/.provider-schema/schema.json))
+# The provider schema every stack is validated against and the bindings are generated from: committed, like a lock
+# file, as imports/grafana-provider-schema.json (the release is in grafana-provider-schema.version beside it).
+# Set GRAFANA_PROVIDER_SCHEMA to use another copy. Absolute, so that tools running elsewhere (tests synthesize
+# copies of the project in temporary directories) find it.
+GRAFANA_PROVIDER_SCHEMA ?= $(CURDIR)/imports/grafana-provider-schema.json
 export GRAFANA_PROVIDER_SCHEMA
 
 ENV ?= dev
@@ -41,26 +40,25 @@ node_modules/.installed: package.json package-lock.json
 system-tools:
 	@scripts/install-system-tools.sh
 
-$(CURDIR)/.provider-schema/schema.json:
-	@scripts/provider-schema.sh
+# After bumping the provider in cdktf.json: refresh the committed schema and regenerate the bindings (needs
+# Terraform and the Terraform registry; test_bindings.py keeps the two in step).
+provider-schema: setup
+	@PYTHON=$(PYTHON) scripts/provider-schema.sh
 
-provider-schema:
-	@rm -f .provider-schema/schema.json
-	@scripts/provider-schema.sh
-
-synth: setup $(GRAFANA_PROVIDER_SCHEMA)
+synth: setup
 	@$(PYTHON) -m grafana_as_code synth
 
-validate: setup $(GRAFANA_PROVIDER_SCHEMA)
+validate: setup
 	@$(PYTHON) -m grafana_as_code validate
 
-bindings: setup $(GRAFANA_PROVIDER_SCHEMA)
-	@$(PYTHON) -m grafana_as_code bindings
+# Always from the committed schema, whatever GRAFANA_PROVIDER_SCHEMA says: the bindings and it are one pair.
+bindings: setup
+	@$(PYTHON) -m grafana_as_code bindings --schema imports/grafana-provider-schema.json
 
-test: setup system-tools $(GRAFANA_PROVIDER_SCHEMA)
+test: setup system-tools
 	@$(PYTHON) -m pytest
 
-bench: setup $(GRAFANA_PROVIDER_SCHEMA)
+bench: setup
 	@$(PYTHON) scripts/bench.py
 
 # One environment against its real Grafana and state (needs network, TF_VAR_grafana_auth and the data source secrets).

@@ -12,9 +12,12 @@ DEFINITION_DIRS = ("environments", "datasources", "dashboards", "alerts", "teams
 CODE = ("main.py", "cdktf.json", "stacks", "grafana_as_code", "imports")
 
 
+COMMITTED_SCHEMA = REPO / "imports" / "grafana-provider-schema.json"  # the provider's contract, like a lock file
+
+
 def schema_path() -> Path:
-    default = REPO.parent / "shared" / "reference" / "grafana-provider-schema-v4.45.1.json"
-    return Path(os.environ.get("GRAFANA_PROVIDER_SCHEMA", default))
+    """The provider schema to validate against: $GRAFANA_PROVIDER_SCHEMA when set, else the committed one."""
+    return Path(os.environ.get("GRAFANA_PROVIDER_SCHEMA") or COMMITTED_SCHEMA)
 
 
 def copy_project(target: Path, reverse: bool = False) -> Path:

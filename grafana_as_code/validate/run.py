@@ -15,14 +15,18 @@ from grafana_as_code.validate.schema import ProviderSchema, load_schema
 from grafana_as_code.validate.stack_check import check_stack
 
 SCHEMA_ENV_VAR = "GRAFANA_PROVIDER_SCHEMA"
-DEFAULT_SCHEMA_PATH = Path(".provider-schema") / "schema.json"  # written by `make provider-schema`
+# The provider's contract, committed like a lock file next to the bindings generated from it: the output of
+# `terraform providers schema -json` for the release named in grafana-provider-schema.version. `make
+# provider-schema` refreshes both (and the bindings) when the provider is bumped.
+COMMITTED_SCHEMA_PATH = Path("imports") / "grafana-provider-schema.json"
+COMMITTED_SCHEMA_VERSION_PATH = Path("imports") / "grafana-provider-schema.version"
 STACK_FILE = "cdk.tf.json"
 
 
 def resolve_schema_path(explicit: str | None = None, root: Path | None = None) -> Path:
-    """The schema to validate against: the explicit path, else $GRAFANA_PROVIDER_SCHEMA, else the generated one.
+    """The schema to validate against: the explicit path, else $GRAFANA_PROVIDER_SCHEMA, else the committed one.
 
-    ``root`` is where ``.provider-schema/`` is looked for (the current directory by default). Raises UserError when
+    ``root`` is the project root holding ``imports/`` (the current directory by default). Raises UserError when
     none is available, because validating without a schema would silently pass everything.
     """
     if explicit:
@@ -30,12 +34,13 @@ def resolve_schema_path(explicit: str | None = None, root: Path | None = None) -
     from_env = os.environ.get(SCHEMA_ENV_VAR, "").strip()
     if from_env:
         return Path(from_env)
-    default = (root or Path.cwd()) / DEFAULT_SCHEMA_PATH
-    if default.is_file():
-        return default
-    raise UserError(str(DEFAULT_SCHEMA_PATH), "",
-                    f"no Grafana provider schema found; set {SCHEMA_ENV_VAR}=<path to the output of "
-                    "`terraform providers schema -json`> or run `make provider-schema` where the Terraform "
+    committed = (root or Path.cwd()) / COMMITTED_SCHEMA_PATH
+    if committed.is_file():
+        return committed
+    raise UserError(str(COMMITTED_SCHEMA_PATH), "",
+                    f"no Grafana provider schema found; run from the project root (the schema is committed as "
+                    f"{COMMITTED_SCHEMA_PATH.as_posix()}), set {SCHEMA_ENV_VAR}=<path to the output of "
+                    "`terraform providers schema -json`>, or run `make provider-schema` where the Terraform "
                     "registry is reachable")
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,9 +25,9 @@ from grafana_as_code.validate import (
 )
 from grafana_as_code.validate.templates import find_interpolations, is_whole_interpolation, literal_text
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_PATH = Path(os.environ.get("GRAFANA_PROVIDER_SCHEMA")
-                   or REPO_ROOT.parent / "shared" / "reference" / "grafana-provider-schema-v4.45.1.json")
+from project_copy import schema_path
+
+SCHEMA_PATH = schema_path()  # the committed schema, or $GRAFANA_PROVIDER_SCHEMA
 
 @pytest.fixture(scope="module")
 def schema() -> ProviderSchema:
@@ -610,10 +609,10 @@ def test_resolve_schema_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("GRAFANA_PROVIDER_SCHEMA", raising=False)
     with pytest.raises(UserError, match="make provider-schema"):
         resolve_schema_path(None, root=tmp_path)
-    generated = tmp_path / ".provider-schema" / "schema.json"
-    generated.parent.mkdir()
-    generated.write_text("{}", encoding="utf-8")
-    assert resolve_schema_path(None, root=tmp_path) == generated
+    committed = tmp_path / "imports" / "grafana-provider-schema.json"
+    committed.parent.mkdir()
+    committed.write_text("{}", encoding="utf-8")
+    assert resolve_schema_path(None, root=tmp_path) == committed
     monkeypatch.setenv("GRAFANA_PROVIDER_SCHEMA", "/from/env.json")
     assert resolve_schema_path(None, root=tmp_path) == Path("/from/env.json")
     assert resolve_schema_path("explicit.json", root=tmp_path) == Path("explicit.json")
