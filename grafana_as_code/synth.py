@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from .app import ENVIRONMENTS_VARIABLE
+from .components.state_backend import PUBLISHED_OUTDIR_VARIABLE
 from .errors import Problem, UserError
 from .project import load_project
 from .validate.run import resolve_schema_path, validate_outdir
@@ -23,8 +24,10 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run_app(root: Path, outdir: Path, environments: list[str] | None) -> None:
+def run_app(root: Path, outdir: Path, environments: list[str] | None, published: Path | None = None) -> None:
     env = dict(os.environ, CDKTF_OUTDIR=str(outdir))
+    if published is not None:  # where the stacks end up, for paths written relative to them (local state)
+        env[PUBLISHED_OUTDIR_VARIABLE] = str(root / published)
     if environments:
         env[ENVIRONMENTS_VARIABLE] = ",".join(environments)
     result = subprocess.run([sys.executable, "main.py"], cwd=root, env=env, capture_output=True, text=True)
@@ -65,7 +68,7 @@ def synth(root: Path, outdir: Path, environments: list[str] | None, schema: str 
     staging = Path(tempfile.mkdtemp(prefix=".cdktf-staging-", dir=root))
     try:
         progress(f"Synthesizing {len(project.catalogs)} stack(s)…")
-        run_app(root, staging, environments)
+        run_app(root, staging, environments, published=outdir)
         if schema_path is not None:
             progress(f"Validating against provider schema {schema_path}…")
             problems = validate_outdir(staging, schema_path)
