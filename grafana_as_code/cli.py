@@ -61,10 +61,10 @@ def cmd_check_secrets(args: argparse.Namespace) -> int:
 
 
 def cmd_import_dashboard(args: argparse.Namespace) -> int:
-    from .dashboards.importer import import_dashboard
+    from .dashboards.importer import folder_directory, import_dashboard
     from .yaml_io import display_path
 
-    written = import_dashboard(Path(args.file), Path("dashboards") / args.folder)
+    written = import_dashboard(Path(args.file), folder_directory(args.folder))
     print(f"Wrote {display_path(written)}; review it, then `make synth`.")
     return 0
 
@@ -149,7 +149,9 @@ def parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser("import-dashboard", help="import a dashboard exported from Grafana as a clean file")
     importer.add_argument("file", help="the JSON exported from Grafana (Share > Export > Save to file)")
-    importer.add_argument("--folder", required=True, help="folder path under dashboards/, e.g. intelliflow/application")
+    importer.add_argument("--folder", required=True,
+                          help="folder path under dashboards/ (the leading dashboards/ may be given), "
+                               "e.g. intelliflow/application")
     importer.set_defaults(func=cmd_import_dashboard)
 
     secrets = commands.add_parser("check-secrets", help="check that every secret is set as TF_VAR_<name>")

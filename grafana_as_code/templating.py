@@ -18,10 +18,32 @@ def render(text: str, where: str, context: dict[str, Any]) -> str:
     if "{{" not in text and "{%" not in text:
         return text
     try:
-        return _ENV.from_string(text).render(**context)
+        template = _ENV.from_string(text)
     except jinja2.TemplateSyntaxError as exc:
-        raise UserError(where, f"line {exc.lineno}", f"template error: {exc.message}") from None
+        raise UserError(where, _line(exc.lineno), f"template error: {exc.message}") from None
+    try:
+        return template.render(**context)
     except jinja2.UndefinedError as exc:
-        raise UserError(where, "", f"template error: {exc.message}") from None
-    except jinja2.TemplateError as exc:
-        raise UserError(where, "", f"template error: {exc}") from None
+        raise UserError(where, _line(_template_line(exc)), f"template error: {exc.message}") from None
+    except Exception as exc:  # noqa: BLE001 - the template is user input: `{{ a + 1 }}` on a string, a bad filter argument
+        message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else f"{exc}"
+        raise UserError(where, _line(_template_line(exc)), f"template error: {message}") from None
+
+
+def _line(number: int | None) -> str:
+    return f"line {number}" if number else ""
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line being rendered when ``exc`` was raised: Jinja rewrites the traceback so that the
+    template's own frames carry its file name and line numbers (jinja2.debug.rewrite_traceback_stack)."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == _TEMPLATE_NAME:
+            line = tb.tb_lineno  # the innermost template frame (a macro's line, not its caller's)
+        tb = tb.tb_next
+    return line
+
+
+_TEMPLATE_NAME = "<template>"  # what Jinja calls a template made with from_string

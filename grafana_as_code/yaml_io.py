@@ -70,11 +70,25 @@ def parse_yaml(text: str, where: str) -> Any:
         raise UserError(where, "", f"malformed YAML: {line}{problem}") from None
 
 
-def read_text(path: Path) -> str:
+def decode_utf8(data: bytes, where: str) -> str:
+    """``data`` as UTF-8 text; an undecodable byte is reported by line and column, as an editor shows them."""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(display_path(path), "", f"cannot read file: {exc}") from None
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        raise UserError(where, "", f"not UTF-8 text: line {line}, column {column}: byte 0x{data[exc.start]:02x} "
+                                   "cannot be decoded; save the file as UTF-8") from None
+
+
+def read_text(path: Path) -> str:
+    where = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(where, "", f"cannot read file: {exc.strerror or exc}") from None
+    return decode_utf8(data, where)
 
 
 def load_yaml(path: Path) -> Any:
@@ -84,11 +98,12 @@ def load_yaml(path: Path) -> Any:
 def load_json(path: Path, where: str, what: str = "file") -> Any:
     """A JSON document we are handed (a plan, a provider schema): one located message for each way it can fail."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise UserError(where, "", f"no such {what}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(where, "", f"cannot read the {what}: {exc}") from None
+    except OSError as exc:
+        raise UserError(where, "", f"cannot read the {what}: {exc.strerror or exc}") from None
+    text = decode_utf8(data, where)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

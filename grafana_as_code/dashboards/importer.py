@@ -25,6 +25,15 @@ def _repository_root(dest_dir: Path) -> Path:
     raise UserError(display_path(dest_dir), "", "is not inside the repository's dashboards/ directory")
 
 
+def folder_directory(folder: str) -> Path:
+    """The directory of ``--folder``, given as under dashboards/ (``payments``) or from the repository root
+    (``dashboards/payments``, as a path completed by the shell would be); relative to the current directory."""
+    parts = [part for part in folder.replace("\\", "/").split("/") if part not in ("", ".")]
+    if parts and parts[0] == "dashboards":
+        parts = parts[1:]
+    return Path("dashboards", *parts)
+
+
 def repository_datasources(root: Path) -> dict[str, DataSource]:
     """Data sources of every environment by uid (uids are the same in all environments)."""
     found: dict[str, DataSource] = {}

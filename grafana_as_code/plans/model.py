@@ -77,7 +77,22 @@ class Plan:
 def load_plan(path: Path, env: str) -> Plan:
     """Read and check one plan JSON file; every problem is a ``UserError`` naming the file and field."""
     where = display_path(path)
+    if _is_saved_plan_file(path):
+        raise UserError(where, "", "this is a binary plan file: run `terraform show -json <planfile>` first")
     return parse_plan(load_json(path, where), where, env)
+
+
+# A plan saved by `terraform plan -out` is a zip archive (Terraform's internal/plans/planfile); the reports read
+# the JSON that `terraform show -json` makes of it.
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _is_saved_plan_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return file.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC
+    except OSError:
+        return False  # load_json says why it cannot be read
 
 
 def parse_plan(data: Any, where: str, env: str) -> Plan:
