@@ -81,8 +81,11 @@ def test_endpoint_for_an_unknown_datasource(tree: Path) -> None:
 
 
 def test_datasource_template_error_names_the_file(tree: Path) -> None:
+    text = (tree / "datasources" / "loki.yaml").read_text()
+    line = text[:text.index("{{ endpoint.url }}")].count("\n") + 1
     edit(tree / "datasources" / "loki.yaml", "{{ endpoint.url }}", "{{ endpoint.address }}")
-    assert message(tree) == "datasources/loki.yaml: template error: 'dict object' has no attribute 'address'"
+    assert message(tree) == f"datasources/loki.yaml: line {line}: template error: 'dict object' has no attribute " \
+                            "'address'"
 
 
 def test_link_to_a_datasource_the_environment_lacks(tree: Path) -> None:

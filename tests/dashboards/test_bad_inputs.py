@@ -16,7 +16,7 @@ CASES = [
     ("malformed YAML", "title: T\npanels: [\n",
      f"{F}: malformed YAML: line 3, column 1: expected the node content, but found '<stream end>'"),
     ("undefined Jinja variable", "title: '{{ env.thresholds.nope }}'\ndatasource: prometheus\n" + PANEL,
-     f"{F}: template error: 'dict object' has no attribute 'nope'"),
+     f"{F}: line 1: template error: 'dict object' has no attribute 'nope'"),
     ("unknown panel type", "title: T\ndatasource: prometheus\npanels:\n  - {type: graph, title: Old}\n",
      f"{F}: panels[0].type: unknown panel type 'graph'; one of: bargauge, gauge, heatmap, logs, nodeGraph, "
      "piechart, stat, state-timeline, table, text, timeseries, traces"),
