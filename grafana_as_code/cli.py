@@ -122,7 +122,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _schema_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--schema", help="provider schema JSON (default: $GRAFANA_PROVIDER_SCHEMA)")
+    command.add_argument("--schema", help="provider schema JSON (default: $GRAFANA_PROVIDER_SCHEMA, else the committed "
+                                              "imports/grafana-provider-schema.json)")
 
 
 def parser() -> argparse.ArgumentParser:
