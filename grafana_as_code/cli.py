@@ -52,11 +52,42 @@ def cmd_check_secrets(args: argparse.Namespace) -> int:
     from .project import load_project
     from .secrets import missing
 
+    from .github_actions import secret_hint
+
     project = load_project(Path.cwd(), _environments(args.env))
-    problems = [p for catalog in project.catalogs for p in missing(catalog.secrets)]
+    problems = [p for catalog in project.catalogs
+                for p in missing(catalog.secrets, where_set=lambda s, env=catalog.env.name: secret_hint(s, env))]
     if problems:
         raise UserError(sorted(set(problems), key=str))
     print("Every secret the selected environments need is set.")
+    return 0
+
+
+def cmd_environments(args: argparse.Namespace) -> int:
+    import json
+
+    from .environment import load_environments
+    from .github_actions import deploy_sequence, github_setup, report_budget
+
+    if args.github:
+        from .project import load_project
+
+        project = load_project(Path.cwd(), _environments(args.env))
+        for catalog in project.catalogs:
+            print(f"{catalog.env.name} (state backend {catalog.env.state.kind}):")
+            for target in github_setup(catalog.env, catalog.secrets):
+                print(f"  GitHub environment {target.name} ({target.used_by}; {target.protection})")
+                print(f"    secrets:   {', '.join(target.secrets) or '-'}")
+                print(f"    variables: {', '.join(target.variables) or '-'}")
+        return 0
+    environments = load_environments(Path.cwd() / "environments", _environments(args.env))
+    names = deploy_sequence(environments)
+    if args.json:
+        # One line: the workflows put it in a job output and read it with fromJSON.
+        print(json.dumps({"names": names, "report_max_chars": report_budget(len(names)),
+                          "backends": {e.name: e.state.kind for e in environments}}, separators=(",", ":")))
+    else:
+        print("\n".join(names))
     return 0
 
 
@@ -158,6 +189,15 @@ def parser() -> argparse.ArgumentParser:
     secrets = commands.add_parser("check-secrets", help="check that every secret is set as TF_VAR_<name>")
     secrets.add_argument("--env", help="comma-separated environments (default: all)")
     secrets.set_defaults(func=cmd_check_secrets)
+
+    environments = commands.add_parser("environments", help="the environments, in deploy order (for CI matrices)")
+    environments.add_argument("--env", help="comma-separated environments (default: all)")
+    output = environments.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true",
+                        help="one JSON line: names in deploy order, plan-report --max-chars each, backends")
+    output.add_argument("--github", action="store_true",
+                        help="the GitHub environments, secrets and variables each environment needs")
+    environments.set_defaults(func=cmd_environments)
 
     plan_report = commands.add_parser("plan-report", help="Markdown for a PR comment from `terraform show -json` plans")
     _report_arguments(plan_report)

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from collections.abc import Mapping  # not typing.Mapping: isinstance checks on it are several times slower
 from typing import Any
 
-from .errors import UserError
+from .errors import UserError, warn
 from .yaml_io import Fields, display_path, load_yaml, type_name
 
 ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
@@ -107,6 +107,7 @@ class Environment:
     contacts: Contacts
     overrides: Overrides
     labels: Mapping[str, str]
+    deploy_order: int = 1  # deploys go in this order (then by name): dev before staging before prod
 
     def template_context(self) -> dict[str, Any]:
         """What Jinja2 templates see as ``env``."""
@@ -167,6 +168,9 @@ def _state(fields: Fields) -> StateBackend:
         if value is None:
             continue
         settings[key] = fields.bool(key) if key in ("encrypt", "use_lockfile") else fields.str(key)
+    if "dynamodb_table" in settings:  # Terraform 1.11 deprecates it; the S3 backend's lock file replaces it
+        warn(fields.where, fields.path("dynamodb_table"),
+             "DynamoDB locking is deprecated since Terraform 1.11: use `use_lockfile: true` (S3-native locking)")
     return StateBackend(kind=kind, settings=MappingProxyType(settings))
 
 
@@ -216,7 +220,7 @@ def _overrides(fields: Fields) -> Overrides:
 def load_environment(path: Path) -> Environment:
     where = display_path(path)
     fields = Fields(load_yaml(path), where)
-    fields.only(("name", "grafana", "state", "datasources", "contacts", "overrides", "labels"))
+    fields.only(("name", "grafana", "state", "datasources", "contacts", "overrides", "labels", "deploy_order"))
     name = path.stem
     if not ENV_NAME.match(name):
         raise UserError(where, "", f"environment file names must be lower-case letters, digits and '-' "
@@ -233,7 +237,15 @@ def load_environment(path: Path) -> Environment:
         contacts=_contacts(fields.sub("contacts")),
         overrides=_overrides(fields.sub("overrides", {})),
         labels=frozen(fields.str_map("labels", {})),
+        deploy_order=_deploy_order(fields),
     )
+
+
+def _deploy_order(fields: Fields) -> int:
+    order = fields.int("deploy_order", 1)
+    if isinstance(order, bool) or order < 1:
+        raise fields.error("deploy_order", f"expected a whole number from 1 (deployed first), got {order!r}")
+    return order
 
 
 def load_environments(directory: Path, only: list[str] | None = None) -> list[Environment]:

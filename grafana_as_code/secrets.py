@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .errors import Problem, UserError
 
@@ -46,9 +46,12 @@ def merge(secrets: Iterable[Secret]) -> list[Secret]:
     return [by_name[name] for name in sorted(by_name)]
 
 
-def missing(secrets: Iterable[Secret], environ: dict[str, str] | None = None) -> list[Problem]:
-    """Secrets with no ``TF_VAR_<name>`` value in the environment (checked before a plan, never during synth)."""
+def missing(secrets: Iterable[Secret], environ: dict[str, str] | None = None,
+            where_set: Callable[[Secret], str] | None = None) -> list[Problem]:
+    """Secrets with no ``TF_VAR_<name>`` value in the environment (checked before a plan, never during synth).
+
+    ``where_set`` names where CI keeps the value (the GitHub secret), so the message says what to create."""
     environ = dict(os.environ) if environ is None else environ
     return [Problem(s.file, s.field, f"secret {s.name!r} is not set; export {s.env_var} "
-                                     "(from your secret store or CI secrets)")
+                                     f"({where_set(s) if where_set else 'from your secret store or CI secrets'})")
             for s in secrets if not environ.get(s.env_var)]

@@ -15,12 +15,22 @@ from grafana_as_code.secrets import GRAFANA_AUTH
 from imports.grafana import GrafanaProvider
 
 
+# The Terraform the stacks are written for: ephemeral variables (>= 1.10) keep the Grafana token out of plan files,
+# and S3's own lock file (`use_lockfile`, >= 1.10) replaces DynamoDB locking, deprecated in 1.11. The engine checks
+# features against these targets; Terraform checks `required_version` before anything else.
+TERRAFORM_TARGETS = {"terraform": ">=1.11.0"}
+TERRAFORM_REQUIRED_VERSION = ">= 1.11.0"
+
+
 class GrafanaStack(TerraformStack):
     def __init__(self, scope: Construct, catalog: Catalog) -> None:
         env = catalog.env
         super().__init__(scope, env.name)
+        self.node.set_context("targetVersions", TERRAFORM_TARGETS)
+        self.add_override("terraform.required_version", TERRAFORM_REQUIRED_VERSION)
         configure_state_backend(self, env.state)
-        secrets = SecretVariables(self, "secrets", catalog.secrets)
+        # The token is used by the provider only, so it can be ephemeral: never stored in a plan file or the state.
+        secrets = SecretVariables(self, "secrets", catalog.secrets, ephemeral={GRAFANA_AUTH.name})
         GrafanaProvider(self, "grafana", url=env.grafana.url, auth=secrets.value(GRAFANA_AUTH.name),
                         retries=env.grafana.retries, retry_wait=env.grafana.retry_wait)
         org_id = str(env.grafana.org_id) if env.grafana.org_id is not None else None

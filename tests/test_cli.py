@@ -53,9 +53,10 @@ def test_bindings_check_detects_stale_bindings(project: Path) -> None:
 
 
 def test_an_engine_refusal_is_a_clear_error_and_writes_nothing(project: Path) -> None:
-    # S3-native locking needs Terraform >= 1.10; the engine refuses it for the versions the project targets.
-    env_file = project / "environments" / "dev.yaml"
-    env_file.write_text(env_file.read_text().replace("  dynamodb_table: platform-terraform-locks", "  use_lockfile: true"))
+    # S3-native locking needs Terraform >= 1.10; the engine refuses it when the stacks target older versions.
+    stack_file = project / "stacks" / "grafana_stack.py"
+    stack_file.write_text(stack_file.read_text().replace('{"terraform": ">=1.11.0"}', '{"terraform": ">=1.5.7"}'))
+    assert "use_lockfile: true" in (project / "environments" / "dev.yaml").read_text()
     result = run_cli(project, "synth", "--env", "dev")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

@@ -71,9 +71,9 @@ def test_lgtm_correlations_are_wired(synthesized: Path) -> None:
 
 def test_state_backends_follow_the_environment_files(synthesized: Path) -> None:
     dev = load_stack(synthesized, "dev")["terraform"]["backend"]["s3"]
-    assert dev["key"] == "grafana/dev/terraform.tfstate" and dev["dynamodb_table"] == "platform-terraform-locks"
+    assert dev["key"] == "grafana/dev/terraform.tfstate" and dev["use_lockfile"] is True
     s3 = load_stack(synthesized, "prod")["terraform"]["backend"]["s3"]
-    assert s3["dynamodb_table"] == "platform-terraform-locks" and s3["encrypt"] is True
+    assert s3["use_lockfile"] is True and s3["encrypt"] is True and "dynamodb_table" not in s3
 
 
 def test_no_secret_value_reaches_the_output(synthesized: Path) -> None:
