@@ -20,7 +20,7 @@ export GRAFANA_PROVIDER_SCHEMA
 ENV ?= dev
 
 .PHONY: setup python-deps node-deps system-tools synth validate test bench bindings provider-schema plan deploy \
-        diff clean
+        diff clean provider-lock plan-keys
 
 setup: python-deps node-deps
 
@@ -62,13 +62,35 @@ bench: setup
 	@$(PYTHON) scripts/bench.py
 
 # One environment against its real Grafana and state (needs network, TF_VAR_grafana_auth and the data source secrets).
+# With a committed .terraform.lock.hcl, init installs exactly the providers it names (-lockfile=readonly), as CI does.
+LOCKFILE_FLAG = $(if $(wildcard .terraform.lock.hcl),-lockfile=readonly)
 plan: synth
 	@$(PYTHON) -m grafana_as_code check-secrets --env $(ENV)
-	terraform -chdir=cdktf.out/stacks/$(ENV) init -input=false
+	@if [ -f .terraform.lock.hcl ]; then cp .terraform.lock.hcl cdktf.out/stacks/$(ENV)/; fi
+	terraform -chdir=cdktf.out/stacks/$(ENV) init -input=false $(LOCKFILE_FLAG)
 	terraform -chdir=cdktf.out/stacks/$(ENV) plan -input=false -out=plan.tfplan
 	terraform -chdir=cdktf.out/stacks/$(ENV) show -json plan.tfplan > cdktf.out/plan-$(ENV).json
 	@$(PYTHON) -m grafana_as_code plan-report $(ENV)=cdktf.out/plan-$(ENV).json --output cdktf.out/plan-$(ENV).md
 	@echo "Readable plan: cdktf.out/plan-$(ENV).md (the JSON holds variable values in clear: do not share it)"
+
+# The provider lock file every stack is initialised with (CI: `init -lockfile=readonly`), for the platforms that run
+# Terraform: CI runners and the team's machines. Needs the Terraform registry. Keeps the locked version and adds
+# hashes; `make provider-lock UPGRADE=1` picks the newest version cdktf.json allows. Commit .terraform.lock.hcl.
+PROVIDER_PLATFORMS ?= linux_amd64 linux_arm64 darwin_amd64 darwin_arm64 windows_amd64
+provider-lock: synth
+	@set -euo pipefail; \
+	stack="cdktf.out/stacks/$$($(PYTHON) -m grafana_as_code environments | sed -n 1p)"; \
+	work="$$(mktemp -d)"; trap 'rm -rf "$$work"' EXIT; \
+	$(PYTHON) -c 'import json, sys; stack = json.load(open(sys.argv[1])); stack["terraform"].pop("backend", None); \
+	              json.dump(stack, open(sys.argv[2], "w"))' "$$stack/cdk.tf.json" "$$work/cdk.tf.json"; \
+	if [ -f .terraform.lock.hcl ] && [ -z "$(UPGRADE)" ]; then cp .terraform.lock.hcl "$$work/"; fi; \
+	terraform -chdir="$$work" providers lock $(addprefix -platform=,$(PROVIDER_PLATFORMS)) $(PROVIDER_LOCK_FLAGS); \
+	cp "$$work/.terraform.lock.hcl" .terraform.lock.hcl; \
+	echo "Wrote .terraform.lock.hcl for $(PROVIDER_PLATFORMS): commit it."
+
+# The key pair that seals ENV's deploy plans (README: Pull requests, deploys and drift): into .plan-keys/, ignored by git.
+plan-keys:
+	@python3 .github/scripts/plan_artifact.py keygen $(ENV) .plan-keys
 
 deploy: setup
 	cdktn deploy $(ENV)

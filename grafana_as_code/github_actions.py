@@ -33,7 +33,7 @@ PLAN_KEY_SECRET = "PLAN_DECRYPTION_KEY"  # private: a GitHub secret of <env> onl
 
 # Backend credentials: GitHub variables (OIDC, no long-lived keys) or a secret where the backend has no OIDC.
 BACKEND_VARIABLES = {
-    "s3": ("AWS_STATE_ROLE_ARN", "AWS_REGION"),
+    "s3": ("AWS_STATE_ROLE_ARN",),
     "gcs": ("GCP_WORKLOAD_IDENTITY_PROVIDER", "GCP_STATE_SERVICE_ACCOUNT"),
     "remote": (),
     "cloud": (),
