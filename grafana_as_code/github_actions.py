@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .environment import Environment
+from .errors import Problem, UserError
 from .secrets import GRAFANA_AUTH, Secret
 
 # GitHub refuses comments over 65,536 characters; the comment's own heading, commit line and per-environment
@@ -72,8 +73,19 @@ def secret_hint(secret: Secret, env: str) -> str:
     return f"in GitHub Actions: the secret {github_secret(secret)} of the GitHub environments {where}"
 
 
+RESERVED_SUFFIXES = ("-pr", "-plan")
+
+
 def deploy_sequence(environments: list[Environment]) -> list[str]:
-    """Environment names in the order deploys go: ``deploy_order``, then name."""
+    """Environment names in the order deploys go: ``deploy_order``, then name.
+
+    Names ending like the derived GitHub environments are refused: ``x-pr`` would deploy in the GitHub environment
+    that pull requests of ``x`` plan in, and so could be given secrets meant for pull requests (or the reverse)."""
+    problems = [Problem(e.file, "", f"environment names ending in {' or '.join(RESERVED_SUFFIXES)} are reserved for "
+                                    f"the GitHub environments derived from each environment; rename {e.name!r}")
+                for e in environments if e.name.endswith(RESERVED_SUFFIXES)]
+    if problems:
+        raise UserError(problems)
     return [e.name for e in sorted(environments, key=lambda e: (e.deploy_order, e.name))]
 
 
