@@ -89,3 +89,68 @@ def test_redact_blanks_every_secret_of_the_step_in_terraform_output() -> None:
 def test_redact_blanks_longer_values_first() -> None:
     values = redact.secret_values({"TF_VAR_a": "secret", "TF_VAR_b": "secret-and-more"}, [])
     assert redact.redact("x secret-and-more y secret", values) == "x *** y ***"
+
+
+# --- the Grafana token's permissions -------------------------------------------------------------------------------
+
+sys.path.insert(0, str(SCRIPTS))
+import grafana_permissions  # noqa: E402
+
+sys.path.remove(str(SCRIPTS))
+
+# What Grafana's basic roles grant for what the stack manages (Grafana RBAC role definitions): Viewer reads folders,
+# dashboards and alert rules but neither data sources nor the provisioning API; Editor adds the provisioning API and
+# dashboard/folder writes; Admin adds data sources.
+VIEWER = {"folders:read", "dashboards:read", "alert.rules:read", "alert.notifications:read", "datasources:query"}
+EDITOR = VIEWER | {"alert.provisioning:read", "alert.provisioning:write", "dashboards:create", "dashboards:write",
+                   "dashboards:delete", "folders:create", "folders:write", "folders:delete"}
+ADMIN = EDITOR | {"datasources:read", "datasources:create", "datasources:write", "datasources:delete"}
+RBAC_READER = VIEWER | {"datasources:read", "alert.provisioning:read"}
+
+
+def test_a_viewer_token_cannot_plan_and_says_why() -> None:
+    errors, _ = grafana_permissions.check("read", VIEWER, pr=True)
+    assert any("read data sources (datasources:read)" in e for e in errors)
+    assert any("provisioning API (alert.provisioning:read" in e for e in errors)
+    assert not any("folders" in e or "dashboards" in e for e in errors)
+
+
+def test_the_reading_roles_of_each_edition() -> None:
+    assert grafana_permissions.check("read", RBAC_READER, pr=True) == ([], [])  # Enterprise/Cloud: reads only
+    errors, warnings = grafana_permissions.check("read", ADMIN, pr=True)  # OSS: only Admin reads data sources
+    assert errors == [] and warnings and "pull-request code can reach it" in warnings[0]
+    assert grafana_permissions.check("read", ADMIN, pr=False) == ([], [])  # the deploy plan: not PR-reachable
+    errors, _ = grafana_permissions.check("read", EDITOR, pr=False)
+    assert len(errors) == 1 and "datasources:read" in errors[0]
+
+
+def test_the_apply_needs_every_write() -> None:
+    assert grafana_permissions.check("write", ADMIN, pr=False) == ([], [])
+    errors, _ = grafana_permissions.check("write", RBAC_READER, pr=False)
+    assert {e.split(" (")[0] for e in errors} == {f"the Grafana token cannot {need}" for need in grafana_permissions.WRITE}
+    split = RBAC_READER | {"datasources:create", "datasources:write", "datasources:delete", "folders:create",
+                           "folders:write", "folders:delete", "dashboards:create", "dashboards:write",
+                           "dashboards:delete", "alert.rules.provisioning:write", "alert.notifications.provisioning:write"}
+    assert grafana_permissions.check("write", split, pr=False) == ([], [])  # newer Grafana's split actions
+
+
+def test_the_script_reads_the_url_from_the_stack_and_names_a_missing_token(tmp_path: Path) -> None:
+    (tmp_path / "cdk.tf.json").write_text('{"provider": {"grafana": [{"url": "http://127.0.0.1:9/"}]}}')
+    assert grafana_permissions.grafana_url(tmp_path) == "http://127.0.0.1:9"
+    environ = {k: v for k, v in os.environ.items() if k != "TF_VAR_grafana_auth"}
+    result = subprocess.run([sys.executable, str(SCRIPTS / "grafana_permissions.py"), "read", str(tmp_path)],
+                            capture_output=True, text=True, env=environ, timeout=60)
+    assert result.returncode == 1 and "::error::TF_VAR_grafana_auth is empty" in result.stdout
+    assert "GRAFANA_AUTH" in result.stdout and "Traceback" not in result.stderr
+    (tmp_path / "cdk.tf.json").write_text('{"provider": {}}')
+    result = subprocess.run([sys.executable, str(SCRIPTS / "grafana_permissions.py"), "write", str(tmp_path)],
+                            capture_output=True, text=True, env=dict(environ, TF_VAR_grafana_auth="x"), timeout=60)
+    assert result.returncode == 1 and "no grafana provider url" in result.stdout
+
+
+def test_an_unreachable_grafana_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "cdk.tf.json").write_text('{"provider": {"grafana": [{"url": "http://127.0.0.1:9"}]}}')
+    result = subprocess.run([sys.executable, str(SCRIPTS / "grafana_permissions.py"), "read", str(tmp_path)],
+                            capture_output=True, text=True, env=dict(os.environ, TF_VAR_grafana_auth="glsa_x"),
+                            timeout=60)
+    assert result.returncode == 1 and "could not read the token's permissions" in result.stdout

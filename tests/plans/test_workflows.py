@@ -171,12 +171,15 @@ def test_every_secret_the_stacks_need_is_mapped_to_its_terraform_variable(needed
             github = github_secret(Secret(secret, "", "", ""))
             assert env.get(f"TF_VAR_{secret}") == f"${{{{ secrets.{github} }}}}", (file, name, secret)
         assert "check-secrets" in step["run"], (file, name)  # a missing secret fails, named, before terraform runs
+        mode = "read --pr" if file in PR_WORKFLOWS | DRIFT_WORKFLOWS else "read"
+        assert f"grafana_permissions.py {mode} " in step["run"], (file, name)  # and a token that cannot read
 
 
 def test_the_apply_gets_only_the_ephemeral_token(needed_secrets: set[str]) -> None:
     apply = workflow("deploy-environment.yml")["jobs"]["apply"]
     variables = {k for step in steps(apply) for k in step.get("env", {}) if k.startswith("TF_VAR_")}
     assert variables == {"TF_VAR_grafana_auth"}  # the other values are in the sealed plan file
+    assert "grafana_permissions.py write " in script(apply)
 
 
 # --- queues --------------------------------------------------------------------------------------------------------
