@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from project_copy import edit, run_cli
+from project_copy import run_cli
 
 from grafana_as_code.github_actions import (COMMENT_OVERHEAD, GITHUB_COMMENT_LIMIT, MIN_REPORT_CHARS,
                                             report_budget)
@@ -71,7 +71,9 @@ def test_bad_deploy_orders_and_reserved_names_are_clear_errors(project: Path) ->
 
 def test_dynamodb_locking_is_accepted_with_a_deprecation_warning(project: Path) -> None:
     env = project / "environments" / f"{names(project)[0]}.yaml"
-    edit(env, "  use_lockfile: true", "  dynamodb_table: platform-terraform-locks")
+    env.write_text(re.sub(r"^state:.*\n(  .*\n)+", "state:\n  backend: s3\n  bucket: b\n  key: k\n  region: eu-west-1\n"
+                                                  "  dynamodb_table: platform-terraform-locks\n",
+                          env.read_text(), flags=re.M))
     result = run_cli(project, "environments", "--json")
     assert result.returncode == 0
     assert (f"warning: environments/{env.name}: state.dynamodb_table: DynamoDB locking is deprecated since "
