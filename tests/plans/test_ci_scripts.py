@@ -1,6 +1,7 @@
 """The scripts the workflows run (.github/scripts): the sticky PR comment and the secret blanking of log excerpts."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -100,38 +101,70 @@ sys.path.remove(str(SCRIPTS))
 
 # What Grafana's basic roles grant for what the stack manages (Grafana RBAC role definitions): Viewer reads folders,
 # dashboards and alert rules but neither data sources nor the provisioning API; Editor adds the provisioning API and
-# dashboard/folder writes; Admin adds data sources.
+# dashboard/folder writes; Admin adds data sources, teams and permissions.
 VIEWER = {"folders:read", "dashboards:read", "alert.rules:read", "alert.notifications:read", "datasources:query"}
 EDITOR = VIEWER | {"alert.provisioning:read", "alert.provisioning:write", "dashboards:create", "dashboards:write",
                    "dashboards:delete", "folders:create", "folders:write", "folders:delete"}
-ADMIN = EDITOR | {"datasources:read", "datasources:create", "datasources:write", "datasources:delete"}
-RBAC_READER = VIEWER | {"datasources:read", "alert.provisioning:read"}
+ADMIN = EDITOR | {"datasources:read", "datasources:create", "datasources:write", "datasources:delete", "teams:read",
+                  "teams:create", "teams:write", "teams:delete", "folders.permissions:read", "folders.permissions:write"}
+RBAC_READER = VIEWER | {"datasources:read", "alert.provisioning:read", "teams:read", "folders.permissions:read"}
+STACK = {"resource": {t: {} for t in ("grafana_data_source", "grafana_folder", "grafana_dashboard", "grafana_team",
+                                      "grafana_folder_permission", "grafana_rule_group", "grafana_contact_point")},
+         "data": {"grafana_team": {}}}
+
+
+def needs(mode: str, stack: dict = STACK) -> dict:
+    found, unknown = grafana_permissions.stack_needs(stack, mode)
+    assert unknown == []
+    return found
 
 
 def test_a_viewer_token_cannot_plan_and_says_why() -> None:
-    errors, _ = grafana_permissions.check("read", VIEWER, pr=True)
+    errors, _ = grafana_permissions.check(needs("read"), VIEWER, pr=True)
     assert any("read data sources (datasources:read)" in e for e in errors)
     assert any("provisioning API (alert.provisioning:read" in e for e in errors)
-    assert not any("folders" in e or "dashboards" in e for e in errors)
+    assert not any("read folders " in e or "dashboards" in e for e in errors)
 
 
 def test_the_reading_roles_of_each_edition() -> None:
-    assert grafana_permissions.check("read", RBAC_READER, pr=True) == ([], [])  # Enterprise/Cloud: reads only
-    errors, warnings = grafana_permissions.check("read", ADMIN, pr=True)  # OSS: only Admin reads data sources
+    assert grafana_permissions.check(needs("read"), RBAC_READER, pr=True) == ([], [])  # Enterprise/Cloud: reads only
+    errors, warnings = grafana_permissions.check(needs("read"), ADMIN, pr=True)  # OSS: only Admin reads data sources
     assert errors == [] and warnings and "pull-request code can reach it" in warnings[0]
-    assert grafana_permissions.check("read", ADMIN, pr=False) == ([], [])  # the deploy plan: not PR-reachable
-    errors, _ = grafana_permissions.check("read", EDITOR, pr=False)
-    assert len(errors) == 1 and "datasources:read" in errors[0]
+    assert grafana_permissions.check(needs("read"), ADMIN, pr=False) == ([], [])  # the deploy plan: not PR-reachable
+    errors, _ = grafana_permissions.check(needs("read"), EDITOR, pr=False)
+    assert any("datasources:read" in e for e in errors) and any("teams:read" in e for e in errors)
 
 
-def test_the_apply_needs_every_write() -> None:
-    assert grafana_permissions.check("write", ADMIN, pr=False) == ([], [])
-    errors, _ = grafana_permissions.check("write", RBAC_READER, pr=False)
-    assert {e.split(" (")[0] for e in errors} == {f"the Grafana token cannot {need}" for need in grafana_permissions.WRITE}
-    split = RBAC_READER | {"datasources:create", "datasources:write", "datasources:delete", "folders:create",
-                           "folders:write", "folders:delete", "dashboards:create", "dashboards:write",
-                           "dashboards:delete", "alert.rules.provisioning:write", "alert.notifications.provisioning:write"}
-    assert grafana_permissions.check("write", split, pr=False) == ([], [])  # newer Grafana's split actions
+def test_the_apply_needs_every_write_of_what_the_stack_manages() -> None:
+    assert grafana_permissions.check(needs("write"), ADMIN, pr=False) == ([], [])
+    errors, _ = grafana_permissions.check(needs("write"), RBAC_READER, pr=False)
+    assert {e.split(" (")[0] for e in errors} == {f"the Grafana token cannot {need}"
+                                                  for need in grafana_permissions.WRITE}
+    # Only what the stack holds: a stack of dashboards needs no data source or team permission.
+    dashboards_only = needs("write", {"resource": {"grafana_dashboard": {}, "grafana_folder": {}}})
+    assert set(dashboards_only) == {"read dashboards", "read folders", "write dashboards", "write folders"}
+    # A looked-up team is read, never written.
+    lookup = needs("write", {"data": {"grafana_team": {}}})
+    assert set(lookup) == {"read teams"}
+    split = (EDITOR | {"alert.rules.provisioning:write", "alert.notifications.provisioning:write"}) - {
+        "alert.provisioning:write"}
+    found, _ = grafana_permissions.stack_needs({"resource": {"grafana_rule_group": {}}}, "write")
+    assert grafana_permissions.check(found, split, pr=False) == ([], [])  # newer Grafana's split actions
+
+
+def test_a_resource_type_without_a_rule_is_reported_not_passed() -> None:
+    _, unknown = grafana_permissions.stack_needs({"resource": {"grafana_library_panel": {}}}, "read")
+    assert unknown == ["grafana_library_panel"]
+
+
+def test_every_type_our_stacks_synthesize_has_a_rule(tmp_path: Path) -> None:
+    from plan_helpers import run
+
+    result = run("synth", "--outdir", str(tmp_path), "--no-validate")
+    assert result.returncode == 0, result.stderr
+    for stack in sorted(tmp_path.glob("stacks/*/cdk.tf.json")):
+        _, unknown = grafana_permissions.stack_needs(json.loads(stack.read_text()), "write")
+        assert unknown == [], (stack.parent.name, unknown)
 
 
 def test_the_script_reads_the_url_from_the_stack_and_names_a_missing_token(tmp_path: Path) -> None:
