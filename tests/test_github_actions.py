@@ -119,3 +119,20 @@ def test_the_readme_names_what_a_new_environment_needs() -> None:
                    "GCP_STATE_SERVICE_ACCOUNT", "TF_API_TOKEN", "GRAFANA_AUTH", "make provider-lock",
                    "make plan-keys", "Saved plan is stale", "-lock=false", "deploy_order"):
         assert needed in section, needed
+
+
+def test_make_provider_lock_locks_the_named_platforms_and_keeps_the_version_unless_asked() -> None:
+    """`make -n` only prints the recipe (the registry it needs cannot be reached here)."""
+    import subprocess
+
+    def recipe(*args: str) -> str:
+        result = subprocess.run(["make", "-n", "provider-lock", *args], cwd=REPO, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    keep = recipe("PROVIDER_PLATFORMS=linux_amd64 darwin_arm64")
+    assert "providers lock -platform=linux_amd64 -platform=darwin_arm64" in keep
+    assert 'if [ -f .terraform.lock.hcl ] && [ -z "" ]; then cp .terraform.lock.hcl' in keep  # keeps the version
+    assert "grafana_as_code environments" in keep  # the stack of an existing environment, not a fixed name
+    assert '[ -z "1" ]' in recipe("UPGRADE=1")  # the committed lock is not copied: the newest allowed version
