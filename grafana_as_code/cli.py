@@ -49,10 +49,9 @@ def cmd_bindings(args: argparse.Namespace) -> int:
 
 
 def cmd_check_secrets(args: argparse.Namespace) -> int:
+    from .github_actions import secret_hint
     from .project import load_project
     from .secrets import missing
-
-    from .github_actions import secret_hint
 
     project = load_project(Path.cwd(), _environments(args.env))
     problems = [p for catalog in project.catalogs
