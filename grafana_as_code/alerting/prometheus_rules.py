@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import promql_parser
 
-from ..errors import Collector, UserError
+from ..errors import Collector, UserError, warn
 from ..yaml_io import Fields, display_path, load_yaml
 
 # Prometheus' duration syntax: units in descending order, each at most once ("1h30m", "90s", "0s").
@@ -212,8 +212,8 @@ def _group(fields: Fields, problems: Collector) -> RuleGroup | None:
     items: list[Fields] = []
     with problems.guard():
         items = fields.items("rules")
-    if not items and "rules" in fields.data:
-        problems.add(*fields.error("rules", "a group needs at least one rule").problems)
+    if not items:  # promtool accepts it; Grafana has no empty groups (the provider's `rule` needs one): skipped
+        warn(fields.where, fields.prefix, "has no rules; there is nothing to create in Grafana, so it is skipped")
     names = [item.data.get("alert", item.data.get("record")) for item in items]
     rules = [_rule(item, group_labels, problems) for item in _named(items, names, fields.path("rules"))]
     if len(problems.problems) > found or interval is None:
@@ -226,10 +226,8 @@ def _is_kubernetes_object(data: Any) -> bool:
     return isinstance(data, Mapping) and "apiVersion" in data and "kind" in data
 
 
-def load_rule_file(path: Path) -> RuleFile:
-    """One rule file, with every problem in it reported together (a ``UserError`` holding all of them)."""
-    where = display_path(path)
-    data = load_yaml(path)
+def parse_rule_file(data: Any, where: str, system: str) -> RuleFile:
+    """A rule file's parsed YAML, with every problem in it reported together (a ``UserError`` holding all)."""
     if _is_kubernetes_object(data):
         raise UserError(where, "kind", f"is a Kubernetes {data.get('kind')} object, not a Prometheus rule file; "
                                        f"unwrap its spec.groups with `python -m grafana_as_code import-rules {where}`")
@@ -240,8 +238,8 @@ def load_rule_file(path: Path) -> RuleFile:
     items: list[Fields] = []
     with problems.guard():
         items = fields.items("groups")
-    if not items:
-        problems.add(*UserError(where, "groups", "a rule file needs at least one group").problems)
+    if not items:  # promtool accepts an empty rule file; it simply creates nothing
+        warn(where, "groups", "the file has no groups; nothing is created in Grafana for it")
     names = [item.data.get("name") for item in items]
     for name, count in sorted(Counter(n for n in names if isinstance(n, str)).items()):
         if count > 1:  # promtool: "groupname ... is repeated in the same file"
@@ -249,7 +247,11 @@ def load_rule_file(path: Path) -> RuleFile:
                                                                "names are unique in a file").problems)
     groups = [_group(item, problems) for item in _named(items, names, "groups")]
     problems.raise_if_any()
-    return RuleFile(system=path.stem, file=where, groups=tuple(g for g in groups if g is not None))
+    return RuleFile(system=system, file=where, groups=tuple(g for g in groups if g is not None))
+
+
+def load_rule_file(path: Path) -> RuleFile:
+    return parse_rule_file(load_yaml(path), display_path(path), path.stem)
 
 
 def load_rule_files(directory: Path) -> list[RuleFile]:

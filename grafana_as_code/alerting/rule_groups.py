@@ -286,11 +286,11 @@ def _file_groups(rule_file: RuleFile, extras_dir: Path, ctx: RuleContext) -> lis
     extras = load_extras(extras_dir, rule_file, ctx.env)
     problems = Collector()
     folder = source = target = None
+    groups: list[tuple[RuleGroup, GrafanaRuleGroup]] = []
     with problems.guard():
         folder, source = _target(extras, ctx)
     with problems.guard():
         target = _recording_target(rule_file, extras, ctx)
-    groups = []
     for group in rule_file.groups:
         interval = 0
         with problems.guard():
@@ -305,12 +305,11 @@ def _file_groups(rule_file: RuleFile, extras_dir: Path, ctx: RuleContext) -> lis
                         rules.append(_recording_rule(group, rule, extras, source, target))
                 else:
                     rules.append(_alert_rule(rule_file, group, rule, extras, source, ctx))
-        if folder is not None:
-            groups.append(GrafanaRuleGroup(name=group.name, folder_uid=folder.uid, interval_seconds=interval,
-                                           rules=tuple(rules), file=rule_file.file))
+        if folder is not None and rules:  # an empty group (skipped with a warning by the loader) creates nothing
+            groups.append((group, GrafanaRuleGroup(name=group.name, folder_uid=folder.uid, interval_seconds=interval,
+                                                   rules=tuple(rules), file=rule_file.file)))
     problems.raise_if_any()
-    return [dataclasses.replace(group, rules=rules) for group, rules in
-            zip(groups, _with_uids(rule_file, [g.rules for g in groups]))]
+    return _with_uids(rule_file.system, groups)
 
 
 # ----- identity: uids and titles --------------------------------------------------------------------------------
@@ -333,24 +332,24 @@ def _identity(group: RuleGroup, rule: Rule) -> str:
     return "\0".join([group.name, *(f"{k}={v}" for k, v in sorted(rule.labels.items()))])
 
 
-def _with_uids(rule_file: RuleFile, groups: list[tuple[GrafanaRule, ...]]) -> list[tuple[GrafanaRule, ...]]:
+def _with_uids(system: str, groups: list[tuple[RuleGroup, GrafanaRuleGroup]]) -> list[GrafanaRuleGroup]:
     """Uids for every rule of a file, stable and unique: the first rule of a name keeps ``<system>-<name>``, so
     adding a second tier leaves the first one alone; the others add a digest of their group and labels, and rules
     that are alike in those too add their rank among them."""
     taken: set[str] = set()
     out = []
-    for group, rules in zip(rule_file.groups, groups):
+    for group, built in groups:
         named = []
-        for source, rule in zip(group.rules, rules):
-            uid = rule_uid(rule_file.system, rule.name)
+        for source, rule in zip(group.rules, built.rules):
+            uid = rule_uid(system, rule.name)
             rank = 1
             while uid in taken:
                 identity = _identity(group, source) + (f"\0{rank}" if rank > 1 else "")
-                uid = rule_uid(rule_file.system, rule.name, identity)
+                uid = rule_uid(system, rule.name, identity)
                 rank += 1
             taken.add(uid)
             named.append(dataclasses.replace(rule, uid=uid))
-        out.append(tuple(named))
+        out.append(dataclasses.replace(built, rules=tuple(named)))
     return out
 
 
