@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import promql_parser
 
-from ..errors import Collector, UserError, warn
+from ..errors import Collector, Problem, UserError, warn
 from ..yaml_io import Fields, display_path, load_yaml
 
 # Prometheus' duration syntax: units in descending order, each at most once ("1h30m", "90s", "0s").
@@ -156,8 +156,9 @@ def _rule(fields: Fields, group_labels: Mapping[str, str], problems: Collector) 
     """One rule; every problem of it is recorded in ``problems`` (None when it cannot be built)."""
     found = len(problems.problems)
     name, record = _name(fields, problems)
-    with problems.guard():
-        fields.only(RECORD_FIELDS if record else ALERT_FIELDS)
+    if not ("alert" in fields.data and "record" in fields.data):  # both: already said, not "unknown field" too
+        with problems.guard():
+            fields.only(RECORD_FIELDS if record else ALERT_FIELDS)
     expr = for_ = keep_firing_for = None
     with problems.guard():
         expr = _expr(fields)
@@ -254,15 +255,22 @@ def load_rule_file(path: Path) -> RuleFile:
     return parse_rule_file(load_yaml(path), display_path(path), path.stem)
 
 
-def load_rule_files(directory: Path) -> list[RuleFile]:
-    """Every ``*.yaml`` under ``directory`` (one per system), sorted by name for stable output; every problem of
-    every file is reported together."""
+def read_rule_files(directory: Path) -> tuple[list[RuleFile], list[Problem]]:
+    """Every ``*.yaml`` under ``directory`` (one per system) that loads, sorted by name for stable output, and the
+    problems of those that do not: the caller checks what it can of the rest and reports everything together."""
     if not directory.is_dir():
-        return []
+        return [], []
     problems = Collector()
     files = []
     for path in sorted(directory.glob("*.yaml")):
         with problems.guard():
             files.append(load_rule_file(path))
-    problems.raise_if_any()
+    return files, problems.problems
+
+
+def load_rule_files(directory: Path) -> list[RuleFile]:
+    """Every rule file under ``directory``; every problem of every file is reported together."""
+    files, problems = read_rule_files(directory)
+    if problems:
+        raise UserError(problems)
     return files

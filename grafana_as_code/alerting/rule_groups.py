@@ -424,10 +424,10 @@ def _check_identities(groups: list[GrafanaRuleGroup], folder_paths: Mapping[str,
 
 def build_rule_groups(rule_files: list[RuleFile], extras_dir: Path, ctx: RuleContext) -> tuple[GrafanaRuleGroup, ...]:
     problems = Collector()
-    systems = {rule_file.system for rule_file in rule_files}
     if extras_dir.is_dir():
         for path in sorted(extras_dir.glob("*.yaml")):
-            if path.stem not in systems:
+            # The rule file's presence, not its loading: a broken rule file is reported on its own.
+            if not (extras_dir.parent / "rules" / path.name).is_file():
                 problems.add(*UserError(display_path(path), "", f"no rule file alerts/rules/{path.name} for these "
                                                                 "extras").problems)
     groups: list[GrafanaRuleGroup] = []
