@@ -18,6 +18,7 @@ import yaml
 from grafana_as_code.alerting.rule_groups import GrafanaRule, GrafanaRuleGroup, rule_uid
 from grafana_as_code.project import Catalog, load_project
 
+import rule_readback
 from project_copy import REPO
 
 _MATH = re.compile(r"^\$A (==|!=|>=|<=|>|<) (\S+)$")
@@ -45,6 +46,8 @@ def promql_of(rule: GrafanaRule) -> str:
 
 
 def prometheus_rule(rule: GrafanaRule, env_labels: dict[str, str]) -> dict:
+    if rule.record is not None:  # a recording rule: its query written under its metric name
+        return rule_readback.prometheus_rule(rule, env_labels)
     annotations = {k: v.replace("$values.A.Value", "$value") for k, v in rule.annotations.items()
                    if k not in ("__dashboardUid__", "__panelId__")}
     out = {"alert": rule.title, "expr": promql_of(rule),
@@ -59,7 +62,7 @@ def prometheus_rule(rule: GrafanaRule, env_labels: dict[str, str]) -> dict:
 def test_every_alert_becomes_a_grafana_rule(catalogs: dict[str, Catalog]) -> None:
     for name, catalog in catalogs.items():
         titles = {(g.file, r.title) for g in catalog.rule_groups for r in g.rules}
-        expected = {(f"alerts/rules/{p.name}", rule["alert"])
+        expected = {(f"alerts/rules/{p.name}", rule.get("alert", rule.get("record")))
                     for p in sorted((REPO / "alerts" / "rules").glob("*.yaml"))
                     for group in yaml.safe_load(p.read_text())["groups"] for rule in group["rules"]}
         assert titles == expected, name
