@@ -18,7 +18,6 @@ import yaml
 from grafana_as_code.alerting.rule_groups import GrafanaRule, GrafanaRuleGroup, rule_uid
 from grafana_as_code.project import Catalog, load_project
 
-import rule_readback
 from project_copy import REPO
 
 _MATH = re.compile(r"^\$A (==|!=|>=|<=|>|<) (\S+)$")
@@ -47,7 +46,8 @@ def promql_of(rule: GrafanaRule) -> str:
 
 def prometheus_rule(rule: GrafanaRule, env_labels: dict[str, str]) -> dict:
     if rule.record is not None:  # a recording rule: its query written under its metric name
-        return rule_readback.prometheus_rule(rule, env_labels)
+        from rule_readback import prometheus_rule as recorded
+        return recorded(rule, env_labels)
     annotations = {k: v.replace("$values.A.Value", "$value") for k, v in rule.annotations.items()
                    if k not in ("__dashboardUid__", "__panelId__")}
     out = {"alert": rule.title, "expr": promql_of(rule),
