@@ -236,3 +236,47 @@ def test_a_same_name_group_in_another_folder_leaves_the_first_alone(tree: Path) 
     # The old address was the folder-qualified one where names were shared: moved from there, never twice.
     sources = [m["from"] for m in moved]
     assert len(sources) == len(set(sources))
+
+
+def test_terraform_moves_groups_from_their_earlier_addresses(tree: Path, tmp_path: Path) -> None:
+    """The stack's `moved` blocks, run by Terraform itself: each group's state moves, nothing is destroyed.
+
+    The provider cannot be downloaded here, so the rule groups are stood in for by Terraform's built-in
+    `terraform_data`, under the same names: what is checked is Terraform's reading of the addresses and blocks.
+    """
+    import shutil
+    import subprocess
+
+    terraform = shutil.which("terraform")
+    assert terraform, "terraform is not installed"
+    result = run_cli(tree, "synth", "--env", "prod", "--no-validate")
+    assert result.returncode == 0, result.stderr
+    (stack,) = (tree / "cdktf.out" / "stacks").glob("*/cdk.tf.json")
+    document = json.loads(stack.read_text())
+    moved = document["moved"]
+    assert moved and len(moved) == len(document["resource"]["grafana_rule_group"])  # every group was renamed
+
+    def stand_in(address: str) -> str:
+        return address.replace("grafana_rule_group.", "terraform_data.", 1)
+
+    work = tmp_path / "tf"
+    work.mkdir()
+    env = {"TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "PATH": "/usr/bin:/bin:/usr/local/bin"}
+
+    def terraform_run(*args: str) -> str:
+        done = subprocess.run([terraform, *args, "-no-color"], cwd=work, capture_output=True, text=True, env=env,
+                              timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    earlier = {stand_in(m["from"]).split(".", 1)[1]: {"input": m["to"]} for m in moved}
+    (work / "main.tf.json").write_text(json.dumps({"resource": {"terraform_data": earlier}}))
+    terraform_run("init", "-input=false")
+    terraform_run("apply", "-auto-approve", "-input=false")
+    now = {stand_in(m["to"]).split(".", 1)[1]: {"input": m["to"]} for m in moved}
+    (work / "main.tf.json").write_text(json.dumps({
+        "resource": {"terraform_data": now},
+        "moved": [{"from": stand_in(m["from"]), "to": stand_in(m["to"])} for m in moved]}))
+    plan = terraform_run("plan", "-input=false")
+    assert "Plan: 0 to add, 0 to change, 0 to destroy." in plan or "No changes." in plan, plan
+    assert plan.count("has moved to") == len(moved)
