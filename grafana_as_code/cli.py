@@ -99,6 +99,17 @@ def cmd_import_dashboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_rules(args: argparse.Namespace) -> int:
+    from .alerting.rule_import import import_rules
+    from .yaml_io import display_path
+
+    written = import_rules([Path(f) for f in args.files], Path("alerts") / "rules", args.system, args.force)
+    for path in written:
+        print(f"Wrote {display_path(path)}; add alerts/tests/{path.stem}.test.yaml (promtool unit tests) and, "
+              f"if the folder is not dashboards/{path.stem}, alerts/grafana/{path.stem}.yaml.")
+    return 0
+
+
 def _run_url(value: str | None) -> str | None:
     if value and not value.startswith(("https://", "http://")):
         raise UserError("--run-url", "", f"expected an http(s) URL, got {value!r}")
@@ -184,6 +195,15 @@ def parser() -> argparse.ArgumentParser:
                           help="folder path under dashboards/ (the leading dashboards/ may be given), "
                                "e.g. intelliflow/application")
     importer.set_defaults(func=cmd_import_dashboard)
+
+    rules = commands.add_parser("import-rules", help="Prometheus rules (PrometheusRule objects, rule files) into "
+                                                     "alerts/rules/")
+    rules.add_argument("files", nargs="+", help="YAML files: PrometheusRule objects (one or many, or a List), or rule "
+                                                "files")
+    rules.add_argument("--system", help="write everything into alerts/rules/<system>.yaml (default: one file per "
+                                        "PrometheusRule, named after it)")
+    rules.add_argument("--force", action="store_true", help="replace rule files that already exist")
+    rules.set_defaults(func=cmd_import_rules)
 
     secrets = commands.add_parser("check-secrets", help="check that every secret is set as TF_VAR_<name>")
     secrets.add_argument("--env", help="comma-separated environments (default: all)")

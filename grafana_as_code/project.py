@@ -11,12 +11,12 @@ from types import MappingProxyType
 
 from . import secrets as secret_names
 from .alerting.notifications import Notifications, load_notifications
-from .alerting.prometheus_rules import RuleFile, load_rule_files
+from .alerting.prometheus_rules import RuleFile, read_rule_files
 from .alerting.rule_groups import GrafanaRuleGroup, RuleContext, build_rule_groups
 from .dashboards import Dashboard, RenderContext, load_dashboards
 from .datasources import DataSource, load_datasources
 from .environment import Environment, load_environments
-from .errors import Problem, UserError, warn
+from .errors import Collector, Problem, UserError, warn
 from .folders import Folder, load_folders
 from .secrets import Secret
 from .teams import FolderAccess, Team, folder_access, load_teams
@@ -148,8 +148,15 @@ def load_project(root: Path, only: list[str] | None = None) -> Project:
     access = folder_access(folders, teams)
     sources = {env.name: load_datasources(layout.datasources, env) for env in environments}
     _check_same_uids(sources)
-    rule_files = load_rule_files(layout.alerts / "rules")  # the same in every environment: read once
+    # Rule files are the same in every environment: read once. The problems of those that do not load are reported
+    # together with everything else the catalogs find (the extras, links, data sources of the files that do).
+    rule_files, rule_problems = read_rule_files(layout.alerts / "rules")
     _check_team_labels(rule_files, teams)
-    catalogs = [load_catalog(layout, env, folders, sources[env.name], rule_files, teams, access)
-                for env in environments]
+    problems = Collector()
+    problems.add(*rule_problems)
+    catalogs = []
+    with problems.guard():
+        catalogs = [load_catalog(layout, env, folders, sources[env.name], rule_files, teams, access)
+                    for env in environments]
+    problems.raise_if_any()
     return Project(layout=layout, catalogs=tuple(catalogs))

@@ -138,7 +138,7 @@ def test_cdktn_cli_synth_gives_the_same_stacks(synthesized: Path, tmp_path: Path
 
 def test_alert_rule_groups_reference_their_folder_and_data_source(synthesized: Path) -> None:
     groups = load_stack(synthesized, "prod")["resource"]["grafana_rule_group"]
-    group = groups["intelliflow-availability"]
+    group = groups["intelliflow_intelliflow-availability"]  # <folder uid>_<group name>
     assert group["folder_uid"] == "${grafana_folder.intelliflow.uid}"  # folder first, then its rules
     assert group["interval_seconds"] == 30
     rule = next(r for r in group["rule"] if r["name"] == "HighErrorRate")
@@ -149,5 +149,5 @@ def test_alert_rule_groups_reference_their_folder_and_data_source(synthesized: P
     # Grafana's template syntax reaches Terraform untouched (it has no "${" to escape)
     assert rule["annotations"]["summary"] == "High 5xx error rate on {{ $labels.job }}"
     assert "disable_provenance" not in group  # provisioned: locked in the UI (alerts/README.md, Provenance)
-    pyairtable = groups["pyairtable-errors"]["rule"][0]["data"][0]
+    pyairtable = groups["pyairtable_pyairtable-errors"]["rule"][0]["data"][0]
     assert pyairtable["datasource_uid"] == "${grafana_data_source.mimir.uid}"

@@ -6,6 +6,8 @@ differ per environment (``paused: {{ env.name == "dev" }}``).
 
     folder: intelliflow            # folder path under dashboards/ (default: the system name)
     datasource: prometheus         # data source uid the queries run on (default: prometheus)
+    recording:
+      target_datasource: mimir     # where recording rules write their series (default: `datasource`)
     no_data_state: OK              # default for every rule: OK | NoData | Alerting | KeepLast
     exec_err_state: Error          # default for every rule: Error | Alerting | OK | KeepLast
     groups:
@@ -75,6 +77,13 @@ class GrafanaExtras:
     exec_err_state: str = DEFAULT_EXEC_ERR_STATE
     paused_groups: frozenset[str] = frozenset()
     rules: Mapping[str, RuleExtras] = field(default_factory=lambda: MappingProxyType({}))
+    # Where Grafana-managed recording rules write (a Prometheus-type data source that accepts remote write). None:
+    # the query data source, so a recorded series lands where Prometheus would have put it, beside its inputs.
+    recording_target: str | None = None
+
+    @property
+    def recording_datasource(self) -> str:
+        return self.recording_target or self.datasource
 
     def rule(self, alert: str) -> RuleExtras:
         return self.rules.get(alert, RuleExtras())
@@ -150,14 +159,30 @@ def _groups(fields: Fields, rule_file: RuleFile) -> frozenset[str]:
     return frozenset(paused)
 
 
+# What a recording rule can have in Grafana: the provider refuses condition, for, no_data_state and exec_err_state
+# on a rule with `record` (its acceptance test testAccRecordingRuleInvalid), and `missing_series_evals_to_resolve`
+# with `record` fails (provider #2442). Pausing works.
+RECORDING_RULE_EXTRAS = ("paused",)
+
+
 def _rules(fields: Fields, rule_file: RuleFile) -> Mapping[str, RuleExtras]:
-    known = {rule.alert for rule in rule_file.rules}
+    """Extras by rule name; a name used by several rules (a warning and a critical tier) applies to all of them."""
+    alerts = {rule.name for rule in rule_file.rules if not rule.record}
+    records = {rule.name for rule in rule_file.rules if rule.record}
     extras = {}
     for name in fields.data:
-        if name not in known:
+        if name not in alerts | records:
             raise fields.error(str(name), f"no alert {name!r} in {rule_file.file}")
-        extras[name] = _rule_extras(fields.sub(name))
+        sub = fields.sub(name)
+        if name not in alerts:
+            sub.only(RECORDING_RULE_EXTRAS)  # a recording rule has no states, dashboard or notifications
+        extras[name] = _rule_extras(sub)
     return MappingProxyType(extras)
+
+
+def _recording_target(fields: Fields) -> str | None:
+    fields.only(("target_datasource",))
+    return fields.str("target_datasource", None)
 
 
 def load_extras(directory: Path, rule_file: RuleFile, env: Environment) -> GrafanaExtras:
@@ -168,7 +193,7 @@ def load_extras(directory: Path, rule_file: RuleFile, env: Environment) -> Grafa
     where = display_path(path)
     data = parse_yaml(render(read_text(path), where, {"env": env.template_context()}), where)
     fields = Fields(data if data is not None else {}, where)
-    fields.only(("folder", "datasource", "no_data_state", "exec_err_state", "groups", "rules"))
+    fields.only(("folder", "datasource", "recording", "no_data_state", "exec_err_state", "groups", "rules"))
     return GrafanaExtras(
         file=where,
         folder=fields.str("folder", rule_file.system).strip("/"),
@@ -177,4 +202,5 @@ def load_extras(directory: Path, rule_file: RuleFile, env: Environment) -> Grafa
         exec_err_state=_choice(fields, "exec_err_state", EXEC_ERR_STATES, DEFAULT_EXEC_ERR_STATE),
         paused_groups=_groups(fields.sub("groups", {}), rule_file),
         rules=_rules(fields.sub("rules", {}), rule_file),
+        recording_target=_recording_target(fields.sub("recording", {})),
     )

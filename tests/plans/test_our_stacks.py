@@ -78,7 +78,7 @@ def test_first_deploy_of_prod(stack: dict[str, Any]) -> None:
 
 def test_a_threshold_and_a_query_change_are_short_and_readable(stack: dict[str, Any]) -> None:
     changed = copy.deepcopy(stack)
-    rule = changed["resource"]["grafana_rule_group"]["intelliflow-availability"]["rule"][0]
+    rule = changed["resource"]["grafana_rule_group"]["intelliflow_intelliflow-availability"]["rule"][0]
     condition = json.loads(rule["data"][1]["model"])
     condition["conditions"][0]["evaluator"]["params"] = [0.02]
     rule["data"][1]["model"] = json.dumps(condition)
@@ -90,7 +90,7 @@ def test_a_threshold_and_a_query_change_are_short_and_readable(stack: dict[str, 
     report = plan_report.render([parse_plan(plan_of(changed, before=stack), "prod.json", "prod")])
     total = sum(len(resources) for resources in stack["resource"].values())
     assert re.search(rf"\| 0 \| 2 \| 0 \| 0 \| {total - 2} \|", report), report[:600]
-    rule_lines = section(report, "grafana_rule_group.intelliflow-availability")
+    rule_lines = section(report, "grafana_rule_group.intelliflow_intelliflow-availability")
     assert any("0.01" in line and "0.02" in line for line in rule_lines), rule_lines
     dashboard_lines = section(report, "grafana_dashboard.error-overview")
     assert len(dashboard_lines) <= 5 and any("[10m]" in line for line in dashboard_lines), dashboard_lines
