@@ -87,9 +87,13 @@ def _secret_map(fields: Fields, key: str, what: str, plain_allowed: bool = False
     return MappingProxyType(result)
 
 
+def render_datasource(text: str, where: str, env: Environment, endpoint: Mapping[str, Any]) -> Any:
+    """The file rendered for one environment and read as YAML (what the secrets door and the parser see)."""
+    return parse_yaml(render(text, where, {"env": env.template_context(), "endpoint": thaw(endpoint)}), where)
+
+
 def parse_datasource(text: str, where: str, env: Environment, endpoint: Mapping[str, Any]) -> DataSource:
-    rendered = render(text, where, {"env": env.template_context(), "endpoint": thaw(endpoint)})
-    fields = Fields(parse_yaml(rendered, where), where)
+    fields = Fields(render_datasource(text, where, env, endpoint), where)
     fields.only(FIELDS)
     uid = check_uid(fields.str("uid"), where, "uid")
     access_mode = fields.str("access_mode", "proxy")

@@ -18,6 +18,7 @@ from .datasources import DataSource, load_datasources
 from .environment import Environment, load_environments
 from .errors import Collector, Problem, UserError, warn
 from .folders import Folder, load_folders
+from .secret_guard.door import check_definitions
 from .secrets import Secret
 from .teams import FolderAccess, Team, folder_access, load_teams
 
@@ -143,6 +144,8 @@ def _check_team_labels(rule_files: list[RuleFile], teams: list[Team]) -> None:
 def load_project(root: Path, only: list[str] | None = None) -> Project:
     layout = Layout(root)
     environments = load_environments(layout.environments, only)
+    # The door: secrets written into any definition file are refused first, all of them at once.
+    check_definitions(layout.datasources, layout.alerts / "contact-points", environments)
     folders = load_folders(layout.dashboards)
     teams = load_teams(layout.teams, folders)  # the same in every environment
     access = folder_access(folders, teams)

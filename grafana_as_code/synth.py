@@ -17,6 +17,7 @@ from .app import ENVIRONMENTS_VARIABLE
 from .components.state_backend import PUBLISHED_OUTDIR_VARIABLE
 from .errors import Problem, UserError
 from .project import load_project
+from .secret_guard.outputs import scan_outdir
 from .validate.run import resolve_schema_path, validate_outdir
 
 
@@ -69,11 +70,14 @@ def synth(root: Path, outdir: Path, environments: list[str] | None, schema: str 
     try:
         progress(f"Synthesizing {len(project.catalogs)} stack(s)…")
         run_app(root, staging, environments, published=outdir)
+        problems = []
         if schema_path is not None:
             progress(f"Validating against provider schema {schema_path}…")
             problems = validate_outdir(staging, schema_path)
-            if problems:
-                raise UserError(problems)
+        progress("Scanning the output for secrets…")
+        problems += scan_outdir(staging, outdir)  # the exit: nothing that looks like a secret is published
+        if problems:
+            raise UserError(problems)
         publish(staging, outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping, Union
+from typing import Any, Mapping, Union
 
 from .. import secrets as secret_names
 from ..environment import Environment
@@ -169,14 +169,18 @@ def parse_integration(fields: Fields, contact_point: str) -> Integration:
 _GO_TEMPLATE = re.compile(r"\{\{-?\s*(template\s|define\s|\.)")
 
 
-def parse_contact_point(text: str, where: str, env: Environment, default_name: str) -> ContactPoint:
+def render_contact_point(text: str, where: str, env: Environment) -> Any:
+    """The file rendered for one environment and read as YAML (what the secrets door and the parser see)."""
     if "{% raw %}" not in text:
         for match in _GO_TEMPLATE.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
             raise UserError(where, f"line {line}", "Grafana template syntax in a contact point file is read as Jinja; "
                                                    "reference a message template with {template: <name>} instead")
-    rendered = render(text, where, {"env": env.template_context()})
-    fields = Fields(parse_yaml(rendered, where) or {}, where)
+    return parse_yaml(render(text, where, {"env": env.template_context()}), where) or {}
+
+
+def parse_contact_point(text: str, where: str, env: Environment, default_name: str) -> ContactPoint:
+    fields = Fields(render_contact_point(text, where, env), where)
     fields.only(("name", "integrations"))
     name = check_name(fields.str("name", default_name), where, "name", "contact point")
     items = fields.items("integrations")

@@ -11,11 +11,17 @@ import tempfile
 from pathlib import Path
 
 from ..errors import UserError
+from ..secret_guard.outputs import scan_report
 from ..yaml_io import display_path
 
 
 def write_report(text: str, output: str | None) -> None:
-    if output is None or output == "-":
+    """Print or write a report, after a last scan for secrets: a finding stops it and nothing is written."""
+    to_stdout = output is None or output == "-"
+    findings = scan_report(text, "<stdout>" if to_stdout else display_path(Path(output)))
+    if findings:
+        raise UserError(findings)
+    if to_stdout:
         sys.stdout.write(text)
         sys.stdout.flush()
         return

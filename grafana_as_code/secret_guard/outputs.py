@@ -1,0 +1,40 @@
+"""The exit: what we are about to publish is scanned for secrets, and a finding stops it before anything is written.
+
+The door (``door.py``) refuses secrets in the definition files with their file and field; this is the second guard,
+for whatever reaches the output another way (a dashboard, an alert annotation, a value the door does not know).
+It runs on the staged ``cdktf.out/`` before ``synth`` publishes it, and on every plan and drift report before it is
+printed or written.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import Problem
+from .scanner import Finding, Value, json_values, scan
+
+FIX = "name it as a secret instead ({secret: <name>} in its definition file, the value set as TF_VAR_<name>)"
+
+
+def _problem(finding: Finding) -> Problem:
+    return Problem(finding.where, finding.field, f"{finding.message()}: {FIX}")
+
+
+def scan_outdir(staging: Path, published_as: Path) -> list[Problem]:
+    """Findings in every JSON file of a staged output, located as the file will be called once published."""
+    values: list[Value] = []
+    for path in sorted(staging.rglob("*.json")):
+        where = str(published_as / path.relative_to(staging))
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            # We wrote these files a moment ago; one we cannot read is not one we may publish unchecked.
+            return [Problem(where, "", f"cannot scan for secrets: {exc}")]
+        values.extend(json_values(document, where))
+    return [_problem(finding) for finding in scan(values)]
+
+
+def scan_report(text: str, where: str) -> list[Problem]:
+    """Findings in a report's text, by line (``line 12``)."""
+    values = [Value(where, f"line {number}", "", line) for number, line in enumerate(text.splitlines(), start=1)]
+    return [_problem(finding) for finding in scan(values)]
