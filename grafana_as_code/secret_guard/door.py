@@ -78,8 +78,8 @@ def _secure_fix(key: str) -> str:
     return f"name it instead: secure_json_data: {{{key}: {{secret: <name>}}}} {SET_IT}"
 
 
-URL_FIX = ("keep the user in username (or basic_auth.username) and name the password: "
-           f"secure_json_data: {{password: {{secret: <name>}}}} (or basic_auth: {{password: {{secret: <name>}}}}) {SET_IT}")
+URL_FIX = ("keep the user in username (or basic_auth.username) and name the password: secure_json_data: "
+           f"{{password: {{secret: <name>}}}} (or basic_auth: {{password: {{secret: <name>}}}}) {SET_IT}")
 
 
 def _header_fix(header: str) -> str:
