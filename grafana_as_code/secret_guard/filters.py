@@ -12,8 +12,9 @@ import re
 from detect_secrets.plugins.base import BasePlugin
 from detect_secrets.plugins.high_entropy_strings import HighEntropyStringsPlugin
 
-# uid, datasourceUid, folder_uid, id, orgId, uniqueId, dashboard hash, sha256, checksum …
-IDENTIFIER_KEY = re.compile(r"(uids?|ids?|hash|sha\d*|checksum|digest|fingerprint)$", re.IGNORECASE)
+# uid, datasourceUid, folder_uid, id, orgId, uniqueId, dashboard hash, sha256, checksum …, and the provider's
+# ``folder`` (grafana_dashboard.folder holds the folder's uid).
+IDENTIFIER_KEY = re.compile(r"(uids?|ids?|hash|sha\d*|checksum|digest|fingerprint|^folder)$", re.IGNORECASE)
 
 _decoder = json.JSONDecoder()
 

@@ -8,6 +8,7 @@ printed or written.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ..errors import Problem
@@ -36,5 +37,17 @@ def scan_outdir(staging: Path, published_as: Path) -> list[Problem]:
 
 def scan_report(text: str, where: str) -> list[Problem]:
     """Findings in a report's text, by line (``line 12``)."""
-    values = [Value(where, f"line {number}", "", line) for number, line in enumerate(text.splitlines(), start=1)]
+    values = [Value(where, f"line {number}", report_line_key(line), line)
+              for number, line in enumerate(text.splitlines(), start=1)]
     return [_problem(finding) for finding in scan(values)]
+
+
+_ATTRIBUTE = re.compile(r"[A-Za-z_][A-Za-z0-9_\\]*")
+
+
+def report_line_key(line: str) -> str:
+    """The attribute a report line shows values of, as the scanner's key: ``- uid: `"…"` → …`` and
+    ``because `config_json.uid` (`"…"` → …)`` are about a ``uid``, so a random-looking uid there is no secret."""
+    before_value = line.split('"', 1)[0]
+    names = _ATTRIBUTE.findall(before_value)
+    return names[-1].replace("\\", "") if names else ""

@@ -80,9 +80,18 @@ def _lines(value: Value) -> Iterable[str]:
             continue
         yield f"{key}: {json.dumps(stripped)}"
         if re.search(r"\s", stripped):
-            for word in _WORD_SEPARATORS.split(stripped):
+            words = [w for w in _WORD_SEPARATORS.split(stripped) if w]
+            for previous, word in zip(["", *words], words):
                 if len(word) >= MIN_WORD:
-                    yield f"{key}: {json.dumps(word)}"
+                    # The word before gives the context a key would: "uid 3f78…", "password: …", "Bearer …".
+                    word_key = _bare_key(previous) or value.key
+                    yield f"{json.dumps(word_key)}: {json.dumps(word)}"
+
+
+def _bare_key(word: str) -> str:
+    """``uid:`` -> ``uid``; ``config\\_json.uid`` (Markdown-escaped) -> ``uid``."""
+    word = word.replace("\\", "").rstrip(":=")
+    return word.rsplit(".", 1)[-1] if re.fullmatch(r"[A-Za-z_][\w.\-]*", word) else ""
 
 
 def scan(values: Iterable[Value]) -> list[Finding]:
