@@ -42,6 +42,7 @@ class Spec:
     sensitive: bool = False  # the provider marks it sensitive: only a {secret: name} is accepted
 
 
+SENSITIVE_MESSAGE = "is sensitive: name a secret ({secret: <variable name>}), never write the value"
 STRING, BOOL, NUMBER, LIST, MAP = Spec("string"), Spec("bool"), Spec("number"), Spec("list"), Spec("map")
 SECRET = Spec("string", sensitive=True)
 
@@ -118,7 +119,7 @@ def _string(fields: Fields, key: str, spec: Spec, what: str) -> str | Secret | T
             item.only(("template",))
             return TemplateRef(item.str("template"), fields.where, path)
     if spec.sensitive:
-        raise fields.error(key, "is sensitive: name a secret ({secret: <variable name>}), never write the value")
+        raise fields.error(key, SENSITIVE_MESSAGE)
     if not isinstance(value, str):
         raise fields.error(key, f"expected a string, {{secret: <name>}} or {{template: <name>}}, got {type_name(value)}")
     return value

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..alerting.contact_points import INTEGRATIONS, render_contact_point
+from ..alerting.contact_points import INTEGRATIONS, SENSITIVE_MESSAGE, render_contact_point
 from ..alerting.names import yaml_files
 from ..datasources import datasource_files, render_datasource
 from ..environment import Environment
@@ -160,7 +160,7 @@ def check_contact_point(door: Door, document: Any, where: str) -> None:
             if _named(value):
                 continue
             if ((spec is not None and spec.sensitive) or (spec is None and is_secret_key(key))) and _plain(value):
-                door.refuse(where, path, f"is sensitive: a value written in the file: {fix}")
+                door.refuse(where, path, SENSITIVE_MESSAGE)  # the parser's words: one message for one mistake
             elif isinstance(value, Mapping):  # headers, details
                 for name, item in value.items():
                     if key == "headers" and is_secret_header(str(name)) and _plain(item):
