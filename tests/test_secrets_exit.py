@@ -204,3 +204,28 @@ def test_the_reports_of_the_plan_fixtures_scan_clean() -> None:
     for name in ("drift-refresh-only.json", "drift-noise-only.json", "tf-refresh-only.json"):
         text, _ = drift_report.render([load_plan(fixtures / name, "prod")])
         assert scan_report(text, name) == [], name
+
+
+def test_our_loop_finds_exactly_what_detect_secrets_own_file_scan_finds(tmp_path: Path) -> None:
+    """scanner._detect calls detect-secrets' plugins and filters directly (for speed): same findings as its
+    scan_file under the same settings, on planted and legitimate lines alike."""
+    from detect_secrets.core.scan import scan_file
+    from detect_secrets.settings import transient_settings
+
+    from grafana_as_code.secret_guard import scanner
+
+    lines = [f'"{key}": {json.dumps(text)}' for key, text in [
+        ("recipient", SLACK_TOKEN), ("client", PAGERDUTY_KEY), ("customParam", HIGH_ENTROPY_TOKEN),
+        ("password", PASSWORD), ("uid", "3f786850e387550fdab836ed7e6dc881de23001b"), ("token", "${var.x}"),
+        ("url", f"https://admin:{URL_PASSWORD}@h.example.com"), ("httpHeaderValue1", BEARER_JWT),
+        ("expr", "sum(rate(http_requests_total[5m]))"), ("id", "a3c1f5d2-6b7e-4c8f-9a0b-1d2e3f4a5b6c"),
+        ("note", "3f786850e387550fdab836ed7e6dc881de23001b"), ("url", "$${__value.raw}")]]
+    ours = {index + 1: found for index, found in scanner._detect(lines).items()}
+    path = tmp_path / scanner.SCAN_FILENAME
+    path.write_text("\n".join(lines) + "\n")
+    theirs: dict[int, set[str]] = {}
+    with transient_settings(scanner.SETTINGS):
+        for secret in scan_file(str(path)):
+            theirs.setdefault(secret.line_number, set()).add(secret.type)
+    assert ours == theirs
+    assert set(ours) == {1, 2, 3, 4, 7, 8, 11}  # the planted ones, and the hex string under an innocent key
