@@ -10,6 +10,8 @@ from .errors import UserError, report
 from .project import Project, load_project
 
 ENVIRONMENTS_VARIABLE = "GAC_ENVIRONMENTS"
+# Set by `python -m grafana_as_code synth`, which scans the staged output itself before publishing it.
+STAGED_VARIABLE = "GAC_STAGED_SYNTH"
 
 
 def selected_environments() -> list[str] | None:
@@ -20,8 +22,29 @@ def selected_environments() -> list[str] | None:
 def build_app(root: Path | None = None) -> tuple[App, Project]:
     """Load and check every definition file first, then create the app (outdir from CDKTF_OUTDIR, as the CLI sets)."""
     project = load_project(root or Path.cwd(), selected_environments())
-    outdir = os.environ.get("CDKTF_OUTDIR", "cdktf.out")
-    return App(outdir=outdir), project
+    return App(outdir=str(outdir())), project
+
+
+def outdir() -> Path:
+    return Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
+
+
+def synth(app: App) -> None:
+    """Write the stacks. Under `cdktn synth/diff/deploy` (no staging) they are then scanned for secrets, and a stack
+    holding one is removed before the CLI can use it; `make synth` scans its staged output instead."""
+    app.synth()
+    if os.environ.get(STAGED_VARIABLE) == "1":
+        return
+    from .secret_guard.outputs import scan_outdir
+    from .yaml_io import display_path
+
+    written = outdir()
+    shown = Path(display_path(written))
+    problems = scan_outdir(written, shown)
+    if problems:
+        for where in sorted({p.where for p in problems}):
+            (written / Path(where).relative_to(shown)).unlink(missing_ok=True)
+        raise UserError(problems)
 
 
 def run(main: Callable[[], None]) -> None:

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .app import ENVIRONMENTS_VARIABLE
+from .app import ENVIRONMENTS_VARIABLE, STAGED_VARIABLE
 from .components.state_backend import PUBLISHED_OUTDIR_VARIABLE
 from .errors import Problem, UserError
 from .project import load_project
@@ -26,7 +26,7 @@ def progress(message: str) -> None:
 
 
 def run_app(root: Path, outdir: Path, environments: list[str] | None, published: Path | None = None) -> None:
-    env = dict(os.environ, CDKTF_OUTDIR=str(outdir))
+    env = dict(os.environ, CDKTF_OUTDIR=str(outdir), **{STAGED_VARIABLE: "1"})  # we scan the staged output
     if published is not None:  # where the stacks end up, for paths written relative to them (local state)
         env[PUBLISHED_OUTDIR_VARIABLE] = str(root / published)
     if environments:

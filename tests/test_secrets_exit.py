@@ -229,3 +229,22 @@ def test_our_loop_finds_exactly_what_detect_secrets_own_file_scan_finds(tmp_path
             theirs.setdefault(secret.line_number, set()).add(secret.type)
     assert ours == theirs
     assert set(ours) == {1, 2, 3, 4, 7, 8, 11}  # the planted ones, and the hex string under an innocent key
+
+
+def test_the_cdktn_path_scans_what_it_wrote_and_removes_a_stack_holding_a_secret(synthesized: Path,
+                                                                                   tmp_path: Path) -> None:
+    """`cdktn synth/diff/deploy` run `python main.py` straight into the output directory (no staging)."""
+    project = tmp_path / "project"
+    shutil.copytree(synthesized, project, symlinks=True, ignore=shutil.ignore_patterns("cdktf.out"))
+    dashboard = project / "dashboards" / "team" / "service.yaml"
+    dashboard.write_text(dashboard.read_text().replace("description: Requests of the service.",
+                                                       f"description: 'Alerts also go to {SLACK_WEBHOOK}'"))
+    environ = {**os.environ, "CDKTF_OUTDIR": str(project / "out")}
+    environ.pop("GAC_STAGED_SYNTH", None)
+    result = subprocess.run([sys.executable, "main.py"], cwd=project, env=environ, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 1, result.stderr
+    assert f"error: out/stacks/dev/cdk.tf.json: {DASHBOARD}.config_json#/description: looks like a secret" in \
+        result.stderr, result.stderr
+    assert not (project / "out" / "stacks" / "dev" / "cdk.tf.json").exists()
+    assert leaked(project / "out") == []
