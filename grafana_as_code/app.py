@@ -21,7 +21,9 @@ def selected_environments() -> list[str] | None:
 
 def build_app(root: Path | None = None) -> tuple[App, Project]:
     """Load and check every definition file first, then create the app (outdir from CDKTF_OUTDIR, as the CLI sets)."""
-    project = load_project(root or Path.cwd(), selected_environments())
+    # Under `make synth` the parent process has just passed the same files through the secrets door.
+    staged = os.environ.get(STAGED_VARIABLE) == "1"
+    project = load_project(root or Path.cwd(), selected_environments(), check_secrets=not staged)
     return App(outdir=str(outdir())), project
 
 
