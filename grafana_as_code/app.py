@@ -7,7 +7,8 @@ from typing import Callable
 
 from .cdk import App
 from .errors import UserError, report
-from .project import Project, load_project
+from .loading import load_reported
+from .project import Project
 
 ENVIRONMENTS_VARIABLE = "GAC_ENVIRONMENTS"
 # Set by `python -m grafana_as_code synth`, which scans the staged output itself before publishing it.
@@ -23,7 +24,7 @@ def build_app(root: Path | None = None) -> tuple[App, Project]:
     """Load and check every definition file first, then create the app (outdir from CDKTF_OUTDIR, as the CLI sets)."""
     # Under `make synth` the parent process has just passed the same files through the secrets door.
     staged = os.environ.get(STAGED_VARIABLE) == "1"
-    project = load_project(root or Path.cwd(), selected_environments(), check_secrets=not staged)
+    project = load_reported(root or Path.cwd(), selected_environments(), check_secrets=not staged)
     return App(outdir=str(outdir())), project
 
 

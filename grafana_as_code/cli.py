@@ -20,7 +20,8 @@ def _environments(value: str | None) -> list[str] | None:
 def cmd_synth(args: argparse.Namespace) -> int:
     from .synth import synth
 
-    synth(Path.cwd(), Path(args.outdir), _environments(args.env), args.schema, validate=not args.no_validate)
+    synth(Path.cwd(), Path(args.outdir), _environments(args.env), args.schema, validate=not args.no_validate,
+          strict=args.strict)
     return 0
 
 
@@ -176,6 +177,8 @@ def parser() -> argparse.ArgumentParser:
     synth.add_argument("--outdir", default="cdktf.out")
     _schema_option(synth)
     synth.add_argument("--no-validate", action="store_true", help="skip the provider-schema check")
+    synth.add_argument("--strict", action="store_true",
+                       help="treat warnings as errors (also: \"strictWarnings\": true in cdktf.json's context)")
     synth.set_defaults(func=cmd_synth)
 
     validate = commands.add_parser("validate", help="check synthesized stacks against the provider schema")

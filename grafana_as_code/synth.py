@@ -16,7 +16,7 @@ from pathlib import Path
 from .app import ENVIRONMENTS_VARIABLE, STAGED_VARIABLE
 from .components.state_backend import PUBLISHED_OUTDIR_VARIABLE
 from .errors import Problem, UserError
-from .project import load_project
+from .loading import load_reported
 from .secret_guard.outputs import scan_outdir
 from .validate.run import resolve_schema_path, validate_outdir
 
@@ -58,9 +58,11 @@ def _problem(line: str) -> Problem:
 
 
 def synth(root: Path, outdir: Path, environments: list[str] | None, schema: str | None,
-          validate: bool = True) -> list[Path]:
+          validate: bool = True, strict: bool = False) -> list[Path]:
     started = time.perf_counter()
-    project = load_project(root, environments)  # fails fast, before anything runs or is written
+    # Fails fast, before anything runs or is written; prints the warnings and query figures (main.py's own,
+    # in the subprocess below, are not passed on: only its error lines are).
+    project = load_reported(root, environments, strict=strict)
     for catalog in project.catalogs:
         progress(f"  {catalog.env.name}: {len(catalog.folders)} folders, {len(catalog.datasources)} data sources, "
                  f"{len(catalog.dashboards)} dashboards, {len(catalog.rule_groups)} alert rule groups "

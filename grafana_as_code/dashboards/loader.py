@@ -11,10 +11,12 @@ from typing import Any
 from ..environment import frozen
 from ..errors import UserError
 from ..folders import FOLDER_FILE
+from ..uids import slug
 from ..yaml_io import display_path, read_text
 from . import durations
 from .model import Dashboard, RenderContext
 from .normalize import normalize_export
+from .repair import repair_dashboard
 from .spec import render_spec
 from .validate import validate_dashboards
 
@@ -30,7 +32,9 @@ def read_json(path: Path) -> Any:
 
 
 def _from_json(path: Path, ctx: RenderContext) -> dict[str, Any]:
-    config = normalize_export(read_json(path), display_path(path), ctx.datasources)
+    where = display_path(path)
+    config = normalize_export(read_json(path), where, ctx.datasources, default_uid=slug(path.stem))
+    config = repair_dashboard(config, where)
     if isinstance(config.get("refresh"), str):
         config["refresh"] = durations.at_least(config["refresh"], ctx.env.overrides.min_refresh)
     return config

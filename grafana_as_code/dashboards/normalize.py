@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..datasources import DataSource
-from ..errors import UserError
+from ..errors import UserError, warn
 from ..uids import check_uid
 from .datasource_refs import GRAFANA, MIXED, SPECIAL_UIDS, variable_in
 
@@ -47,6 +47,7 @@ class _Normalizer:
         self.remap_foreign = remap_foreign
         self.inputs: dict[str, dict[str, str]] = {}  # DS_* input -> reference
         self.constants: dict[str, str] = {}
+        self.named: set[str] = set()  # unknown data source names already reported
         self.ds_variables = {v.get("name"): v.get("query") for v in config.get("templating", {}).get("list", [])
                              if isinstance(v, dict) and v.get("type") == "datasource"}
         inputs = config.get("__inputs", [])
@@ -72,6 +73,8 @@ class _Normalizer:
         if value is None:
             return None
         if isinstance(value, str):
+            if value == "default":  # Grafana reads a reference named "default" as the default data source
+                return None
             match = INPUT.fullmatch(value)
             if match and match.group(1) in self.inputs:
                 return dict(self.inputs[match.group(1)])
@@ -84,6 +87,8 @@ class _Normalizer:
             by_name = [s for s in self.datasources.values() if s.name == value]
             if by_name:  # legacy exports name the data source
                 return {"type": by_name[0].type, "uid": by_name[0].uid}
+            if self.remap_foreign and value not in self.datasources and value not in SPECIAL_UIDS:
+                return self.default_for_name(value, path)
             return {"uid": value}
         if isinstance(value, dict):
             uid = value.get("uid")
@@ -98,6 +103,19 @@ class _Normalizer:
             return {k: self.walk(v, f"{path}.{k}") for k, v in value.items()}
         return value
 
+    def default_for_name(self, name: str, path: str) -> dict[str, str] | None:
+        """An old export names a data source of the other Grafana (``"Metrics"``) without saying its type: it
+        becomes this repository's default data source, and the user is told to check."""
+        defaults = sorted(uid for uid, source in self.datasources.items() if source.is_default)
+        if not defaults:
+            return {"uid": name}
+        if name not in self.named:  # once per name, at its first use
+            self.named.add(name)
+            warn(self.where, path, f"data source named {name!r} is unknown here and the export does not say its "
+                                   f"type; mapped to the default data source {defaults[0]!r} (and so everywhere "
+                                   "else in this file): check the queries")
+        return {"type": self.datasources[defaults[0]].type, "uid": defaults[0]}
+
     def walk(self, value: Any, path: str) -> Any:
         if isinstance(value, dict):
             return {k: (self.reference(v, f"{path}.{k}") if k == "datasource" else self.walk(v, f"{path}.{k}"))
@@ -110,8 +128,9 @@ class _Normalizer:
 
 
 def normalize_export(config: Any, where: str, datasources: Mapping[str, DataSource], *,
-                     remap_foreign: bool = False) -> dict[str, Any]:
-    """``remap_foreign``: also map concrete uids unknown here by plugin type (when importing from elsewhere)."""
+                     remap_foreign: bool = False, default_uid: str | None = None) -> dict[str, Any]:
+    """``remap_foreign``: also map concrete uids unknown here by plugin type (when importing from elsewhere).
+    ``default_uid``: the uid to use when the export has none (Grafana would generate a random one)."""
     if not isinstance(config, dict):
         raise UserError(where, "", "expected a dashboard JSON object")
     if "dashboard" in config and isinstance(config["dashboard"], dict) and "panels" not in config:
@@ -120,6 +139,10 @@ def normalize_export(config: Any, where: str, datasources: Mapping[str, DataSour
     if "spec" in config and "apiVersion" in config:
         raise UserError(where, "", "Kubernetes-style dashboards (apiVersion/kind/spec) are not supported; "
                                    "export with the classic JSON model")
+    if default_uid is not None and not config.get("uid"):
+        config = {**config, "uid": default_uid}
+        warn(where, "uid", f"missing; using {default_uid!r} (Grafana would make up a new one on every import, "
+                           "breaking links and the Terraform state): write it into the file")
     for key in ("uid", "title"):
         if not isinstance(config.get(key), str) or not config[key]:
             raise UserError(where, key, "is required (a string) in an exported dashboard")

@@ -1,10 +1,17 @@
 """Grafana variables and macros inside queries: finding them, and replacing them so that a parser can check the
 query as Grafana would send it.
 
-A placeholder must fit where the variable stands: inside a string literal any text will do; after ``[`` or
-``offset`` it must be a duration; elsewhere it is usually a label name, a metric name part or a number. The
-variable's own value is used when the dashboard knows it (custom, constant, interval, textbox variables), so
-``topk($n, ...)`` stays a number.
+A placeholder must fit where the variable stands, as the value Grafana interpolates there would:
+
+* inside a string literal any text will do (``=~"${var:regex}"``, ``|= `$search```);
+* after ``[``, ``offset`` or a subquery ``:`` it is a duration (``[$__rate_interval]`` -> ``[5m]``);
+* where a function takes a number (``vector($n)``, ``topk($n, …)``, ``quantile_over_time($q, …)``,
+  ``histogram_quantile($q, …)``, ``clamp_min(…, $min)``, ``@ $ts``) or after a comparison in a LogQL/TraceQL
+  filter (``| status >= $code``) it is a number (a duration when the variable's value is one);
+* elsewhere (a metric or label name, a whole vector argument) it is a name.
+
+The variable's own value is used when the dashboard knows it (custom, constant, interval, textbox variables) and it
+fits the position, so ``topk($n, ...)`` stays the number the user picked.
 """
 from __future__ import annotations
 
@@ -24,12 +31,23 @@ BUILT_INS = frozenset({
     "__unixEpochNanoTo", "__schema", "__table", "__column", "__searchFilter", "__span", "__trace", "__tags",
 })
 DURATION_MACROS = frozenset({"__interval", "__rate_interval", "__range", "__auto"})
-NUMBER_MACROS = frozenset({"__interval_ms", "__rate_interval_ms", "__range_s", "__range_ms"})
+NUMBER_MACROS = frozenset({"__interval_ms", "__rate_interval_ms", "__range_s", "__range_ms", "__from", "__to"})
 DURATION = re.compile(r"^(\d+(ms|s|m|h|d|w|y))+$")
-BARE_OK = re.compile(r"^[A-Za-z0-9_:.]+$")
-DURATION_CONTEXT = re.compile(r"(\[\s*|\[[^\]\[]*:\s*|\boffset\s+|@\s*)$")
+NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+BARE_OK = re.compile(r"^[A-Za-z_:][A-Za-z0-9_:.]*$")
+DURATION_CONTEXT = re.compile(r"(\[\s*|\[[^\]\[]*:\s*|\boffset\s+-?)$")
+TIMESTAMP_CONTEXT = re.compile(r"@\s*$")
+COMPARISON_CONTEXT = re.compile(r"(>=|<=|==|!=|>|<|(?<![=!~])=)\s*$")
 PLACEHOLDER_DURATION = "5m"
+PLACEHOLDER_NUMBER = "1"
 PLACEHOLDER = "x"
+# Functions (PromQL, LogQL and TraceQL metrics) and the argument positions where they take a number.
+NUMBER_ARGUMENTS: dict[str, tuple[int, ...]] = {
+    "vector": (0,), "topk": (0,), "bottomk": (0,), "limitk": (0,), "limit_ratio": (0,), "quantile": (0,),
+    "histogram_quantile": (0,), "quantile_over_time": (0, 1, 2, 3, 4), "histogram_fraction": (0, 1),
+    "clamp": (1, 2), "clamp_min": (1,), "clamp_max": (1,), "round": (1,), "predict_linear": (1,),
+    "holt_winters": (1, 2), "double_exponential_smoothing": (1, 2), "time": (), "scalar": (),
+}
 
 
 def name_of(match: re.Match[str]) -> str:
@@ -78,20 +96,56 @@ def substitute(text: str, samples: Mapping[str, str | None]) -> str:
         out.append(text[position:match.start()])
         quote = states[match.start()]
         sample = samples.get(name)
+        before = "".join(out)
         if name in DURATION_MACROS:
             value = PLACEHOLDER_DURATION
         elif name in NUMBER_MACROS:
             value = "300"
         elif quote is not None:
             value = _escape(sample if sample is not None else PLACEHOLDER, quote)
-        elif DURATION_CONTEXT.search("".join(out)):
+        elif DURATION_CONTEXT.search(before):
             value = sample if sample is not None and DURATION.match(sample) else PLACEHOLDER_DURATION
+        elif TIMESTAMP_CONTEXT.search(before):
+            value = sample if sample is not None and NUMBER.match(sample) else "300"
+        elif _wants_number(before, text[match.end():]):
+            value = sample if sample is not None and (NUMBER.match(sample) or DURATION.match(sample)) \
+                else PLACEHOLDER_NUMBER
         else:
             value = sample if sample is not None and BARE_OK.match(sample) else PLACEHOLDER
         out.append(value)
         position = match.end()
     out.append(text[position:])
     return "".join(out)
+
+
+def _enclosing_call(before: str) -> tuple[str, int] | None:
+    """The function whose argument list ``before`` ends in, and the index of the argument being written."""
+    depth, index = 0, 0
+    for position in range(len(before) - 1, -1, -1):
+        char = before[position]
+        if char in ")]}":
+            depth += 1
+        elif char in "([{":
+            if depth == 0:
+                if char != "(":
+                    return None
+                name = re.search(r"([A-Za-z_]\w*)\s*$", before[:position])
+                return (name.group(1), index) if name else None
+            depth -= 1
+        elif char == "," and depth == 0:
+            index += 1
+    return None
+
+
+def _wants_number(before: str, after: str) -> bool:
+    """A number fits here (and a name might not): a numeric argument, or the right side of a comparison (a LogQL
+    label filter ``| status >= $x``, a TraceQL ``{ .code = $x }``; PromQL takes a number there too)."""
+    if COMPARISON_CONTEXT.search(before):
+        return True
+    if not before.rstrip().endswith(("(", ",")) or not re.match(r"\s*[,)]", after):
+        return False
+    call = _enclosing_call(before)
+    return call is not None and call[1] in NUMBER_ARGUMENTS.get(call[0], ())
 
 
 def samples_from(templating: list[dict]) -> dict[str, str | None]:

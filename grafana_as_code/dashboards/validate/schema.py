@@ -20,11 +20,20 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(dashboard_schema())
 
 
+def schema_validator() -> Draft202012Validator:
+    """The validator that locates violations (its errors point into the instance, so defaults can be filled)."""
+    return _validator()
+
+
 @lru_cache(maxsize=1)
 def _fast_validator() -> jsonschema_rs.Draft202012Validator:
     """A compiled validator for the same schema: it only says valid or not, and nearly every dashboard is valid,
     so the slower validator above runs only to locate and explain the violations of an invalid one."""
     return jsonschema_rs.Draft202012Validator(dashboard_schema())
+
+
+def is_valid(config: dict[str, Any]) -> bool:
+    return _fast_validator().is_valid(config)
 
 
 def _field(config: dict[str, Any], uid: str, path: list[Any]) -> str:

@@ -30,13 +30,15 @@ def _overlaps(dashboard: Dashboard, panels: list[dict[str, Any]]) -> list[Proble
         if grid is None:
             continue
         x, y, w, h = grid
+        if panel.get("type") == "row":
+            h = 1  # Grafana's grid shows every row one cell high, whatever its gridPos says
         for other, (ox, oy, ow, oh) in placed:
             if x < ox + ow and ox < x + w and y < oy + oh and oy < y + h:
                 problems.append(Problem(dashboard.file, place(dashboard.uid, panel),
                                         f"gridPos {{x: {x}, y: {y}, w: {w}, h: {h}}} overlaps {panel_label(other)} "
                                         f"at {{x: {ox}, y: {oy}, w: {ow}, h: {oh}}}"))
                 break
-        placed.append((panel, grid))
+        placed.append((panel, (x, y, w, h)))
     return problems
 
 
