@@ -138,6 +138,7 @@ def repair_panels(config: dict[str, Any], where: str, uid: str) -> None:
                 warn(where, f"dashboard {uid!r}, {label}",
                      f"panel id {panel_id} is used twice; renumbered to {highest} (Grafana does the same on load)")
         seen.add(panel["id"])
+        label = panel_label(panel)
         grid = panel.get("gridPos")
         if not isinstance(grid, dict) or not all(_int(grid.get(k)) for k in ("x", "y", "w", "h")):
             filled = {**DEFAULT_GRID, **{k: v for k, v in (grid or {}).items() if _int(v) and k in DEFAULT_GRID}}
@@ -239,10 +240,10 @@ def repair_dashboard(config: dict[str, Any], where: str) -> dict[str, Any]:
     if has_legacy_rows(config):
         rows = len(config["rows"])
         config = migrate_rows(config)
+        panels = sum(1 for panel in panels_of(config) if panel.get("type") != "row")
         warn(where, "rows", f"the legacy rows layout (schemaVersion {config.get('schemaVersion', '?')}) is migrated "
-                            f"to grid panels as Grafana does on load ({rows} rows, "
-                            f"{sum(1 for _ in panels_of(config))} panels); re-export from Grafana to keep the file "
-                            "as Grafana stores it")
+                            f"to grid panels as Grafana does on load ({rows} rows, {panels} panels); re-export from "
+                            "Grafana to keep the file as Grafana stores it")
     config = drop_nulls(config)
     repair_panels(config, where, uid)
     repair_links(config)

@@ -19,7 +19,7 @@ TRACEQL_METRICS = ("rate", "count_over_time", "min_over_time", "max_over_time", 
 _METRICS_CALL = re.compile(r"\|\s*(" + "|".join(TRACEQL_METRICS) + r")\s*\(")
 _HINTS = re.compile(r"\bwith\s*\([^()]*\)")
 _LEADING_DOT_NUMBER = re.compile(r"(?<=[\s,(=<>!+\-*/])\.(\d)")
-_NEW_INTRINSICS = re.compile(r"\b(span:childCount|span:parentID|nestedSetParent|nestedSetLeft|nestedSetRight)\b")
+_NEW_INTRINSICS = re.compile(r"\b(span:childCount|nestedSetParent|nestedSetLeft|nestedSetRight)\b")
 _TRAILING_COMPARISON = re.compile(r"\s*(>=|<=|==|!=|>|<)\s*-?[\d.]+[a-zµ]*\s*$")
 _DURATION_EXPRESSION = re.compile(r"\[([^\[\]:]*?\d+[a-z]*\s*[-+*/%^]\s*[^\[\]]*?|[^\[\]]*?step\(\)[^\[\]]*?)"
                                   r"(:[^\[\]]*)?\]")
@@ -46,7 +46,7 @@ def reduce_traceql(query: str) -> Reduced:
     intrinsics = sorted(set(_NEW_INTRINSICS.findall(text)))
     if intrinsics:
         features.append("intrinsics " + ", ".join(intrinsics))
-        text = _NEW_INTRINSICS.sub(lambda m: "." + m.group(1).replace(":", "_"), text)
+        text = _NEW_INTRINSICS.sub("span.intrinsic", text)  # an attribute stands where an intrinsic does
     parts = [text]
     if _METRICS_CALL.search(text):
         operands = _split_arithmetic(text)
