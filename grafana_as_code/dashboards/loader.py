@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..environment import frozen
-from ..errors import UserError
+from ..errors import Collector, UserError
 from ..folders import FOLDER_FILE
 from ..uids import slug
 from ..yaml_io import display_path, read_text
@@ -67,16 +67,20 @@ def load_dashboard(path: Path, root: Path, ctx: RenderContext) -> tuple[Dashboar
 
 
 def load_dashboards(root: Path, ctx: RenderContext) -> list[Dashboard]:
-    """Every dashboard of one environment, sorted by uid; duplicate uids and invalid dashboards are errors."""
+    """Every dashboard of one environment, sorted by uid; duplicate uids and invalid dashboards are errors.
+
+    Every file is loaded and every loaded dashboard validated before the problems are raised, all together."""
+    problems = Collector()
     by_uid: dict[str, tuple[Dashboard, dict[str, Any]]] = {}
     for path in dashboard_files(root):
-        dashboard, config = load_dashboard(path, root, ctx)
-        if dashboard.uid in by_uid:
-            raise UserError(dashboard.file, "uid", f"dashboard uid {dashboard.uid!r} is already used by "
-                                                   f"{by_uid[dashboard.uid][0].file}")
-        by_uid[dashboard.uid] = (dashboard, config)
+        with problems.guard():
+            dashboard, config = load_dashboard(path, root, ctx)
+            if dashboard.uid in by_uid:
+                raise UserError(dashboard.file, "uid", f"dashboard uid {dashboard.uid!r} is already used by "
+                                                       f"{by_uid[dashboard.uid][0].file}")
+            by_uid[dashboard.uid] = (dashboard, config)
     loaded = [by_uid[uid] for uid in sorted(by_uid)]
-    problems = validate_dashboards(loaded, ctx)
-    if problems:
-        raise UserError(problems)
+    with problems.guard():
+        problems.add(*validate_dashboards(loaded, ctx))
+    problems.raise_if_any()
     return [dashboard for dashboard, _ in loaded]
