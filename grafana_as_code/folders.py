@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .conventions import Conventions, load_conventions
 from .errors import UserError
 from .uids import check_uid, slug
 from .yaml_io import Fields, display_path, load_yaml
@@ -26,6 +27,8 @@ class Folder:
     prevent_destroy_if_not_empty: bool = True
     # Who may view it when a team owns it (teams/): team keys, (EVERYONE,), or None to inherit from the parent
     viewers: tuple[str, ...] | None = None
+    conventions: Conventions | None = None  # the dashboard naming lint in effect here (own or inherited)
+    conventions_file: str = ""  # the _folder.yaml that switched it on
 
     @property
     def depth(self) -> int:
@@ -63,9 +66,15 @@ def load_folders(root: Path) -> list[Folder]:
                                                          "giving at least its title")
         where = display_path(definition)
         fields = Fields(load_yaml(definition) or {}, where)
-        fields.only(("title", "uid", "prevent_destroy_if_not_empty", "viewers"))
+        fields.only(("title", "uid", "prevent_destroy_if_not_empty", "viewers", "conventions"))
         uid = check_uid(fields.str("uid", _derived_uid(relative)), where, "uid")
         parent = relative.rpartition("/")[0]
+        if "conventions" in fields.data:  # own setting (an empty one switches an inherited lint off)
+            conventions, conventions_file = load_conventions(fields.sub("conventions")), where
+        elif parent:
+            conventions, conventions_file = folders[parent].conventions, folders[parent].conventions_file
+        else:
+            conventions, conventions_file = None, ""
         folders[relative] = Folder(
             uid=uid,
             title=fields.str("title"),
@@ -74,6 +83,8 @@ def load_folders(root: Path) -> list[Folder]:
             file=where,
             prevent_destroy_if_not_empty=fields.bool("prevent_destroy_if_not_empty", True),
             viewers=_viewers(fields),
+            conventions=conventions,
+            conventions_file=conventions_file,
         )
     seen: dict[str, Folder] = {}
     for folder in folders.values():

@@ -14,6 +14,7 @@ from ..folders import FOLDER_FILE
 from ..uids import slug
 from ..yaml_io import display_path, read_text
 from . import durations
+from ..conventions import check_conventions
 from .model import Dashboard, RenderContext
 from .normalize import normalize_export
 from .repair import repair_dashboard
@@ -63,6 +64,8 @@ def load_dashboard(path: Path, root: Path, ctx: RenderContext) -> tuple[Dashboar
         config = render_spec(read_text(path), where, ctx, default_uid=path.stem)
     dashboard = Dashboard(uid=config["uid"], title=config["title"], folder_uid=folder.uid if folder else None,
                           file=where, config=frozen(config))
+    if folder is not None:
+        check_conventions(folder.conventions, config["title"], config.get("tags"), where, folder.conventions_file)
     return dashboard, config
 
 
