@@ -51,7 +51,9 @@ def report(error: UserError) -> None:
 # unless the user asks for strictness (``--strict`` or the repository setting), which turns warnings into errors.
 
 
-_warnings: contextvars.ContextVar[list[Problem] | None] = contextvars.ContextVar("gac_warnings", default=None)
+# The list the caller sees, and the same warnings as a set (a real-world import can raise thousands).
+_warnings: contextvars.ContextVar[tuple[list[Problem], set[Problem]] | None] = contextvars.ContextVar(
+    "gac_warnings", default=None)
 
 
 def warn(where: str, field: str, message: str) -> None:
@@ -60,15 +62,16 @@ def warn(where: str, field: str, message: str) -> None:
     problem = Problem(where, field, message)
     if sink is None:
         print(f"warning: {problem}", file=sys.stderr)
-    elif problem not in sink:  # the same file is loaded once per environment: say it once
-        sink.append(problem)
+    elif problem not in sink[1]:  # the same file is loaded once per environment: say it once
+        sink[0].append(problem)
+        sink[1].add(problem)
 
 
 @contextmanager
 def collecting_warnings() -> Iterator[list[Problem]]:
     """Collect the warnings raised inside the block into the yielded list (in order, without repeats)."""
     sink: list[Problem] = []
-    token = _warnings.set(sink)
+    token = _warnings.set((sink, set()))
     try:
         yield sink
     finally:

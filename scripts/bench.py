@@ -6,8 +6,10 @@ Each measurement runs in a fresh process, as `cdktn synth` would:
   catalog  the repository's catalog, every environment
   dev      the catalog, dev only
   large    dev plus a generated folder of 1,000 dashboards (the marginal cost per resource)
-First, plan-report on a generated 1,000-resource plan (budget 0.5 s; prints seconds and the ratio to it), and the
-dashboard query validator on 1,000 distinct queries (budget 0.5 s; the batch the test suite checks for validity).
+First, plan-report on a generated 1,000-resource plan (budget 0.5 s; prints seconds and the ratio to it), the
+dashboard query validator on 1,000 distinct queries (budget 0.5 s; the batch the test suite checks for validity),
+import+validate of 50 exported dashboards of real-world shapes in one process (budget 5 s) and query parsing per
+language (PromQL in process, LogQL and TraceQL in one Node process per batch).
 The last line is machine-readable:
   synth_s=… empty_s=… ratio=… per_resource_ms=… resources=…
 """
@@ -169,10 +171,120 @@ def bench_queries() -> None:
           f"{wall / BUDGET_S:.2f} ({'met' if wall <= BUDGET_S else 'NOT met'})", flush=True)
 
 
+IMPORT_BUDGET_S = 5.0
+IMPORT_CHILD = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from types import MappingProxyType
+from grafana_as_code.dashboards.model import Dashboard, RenderContext
+from grafana_as_code.dashboards.normalize import normalize_export
+from grafana_as_code.dashboards.repair import repair_dashboard
+from grafana_as_code.dashboards.validate import validate_dashboards
+from grafana_as_code.dashboards.validate.query_report import collecting_query_report
+from grafana_as_code.datasources import load_datasources
+from grafana_as_code.environment import frozen, load_environments
+from grafana_as_code.errors import collecting_warnings
+env = next(e for e in load_environments(Path("environments")) if e.name == "dev")
+sources = {s.uid: s for s in load_datasources(Path("datasources"), env)}
+ctx = RenderContext(env=env, datasources=MappingProxyType(sources), folders=MappingProxyType({}))
+exports = sorted(Path(sys.argv[1]).glob("*.json"))
+with collecting_warnings() as warnings, collecting_query_report() as queries:
+    loaded = []
+    for path in exports:
+        config = normalize_export(json.loads(path.read_text()), path.name, ctx.datasources, remap_foreign=True,
+                                  default_uid=path.stem)
+        config = repair_dashboard(config, path.name)
+        loaded.append((Dashboard(uid=config["uid"], title=config["title"], folder_uid=None, file=path.name,
+                                 config=frozen(config)), config))
+    problems = validate_dashboards(loaded, ctx)
+wall = time.perf_counter() - t0
+print("BENCH " + json.dumps({"wall": wall, "dashboards": len(exports), "problems": [str(p) for p in problems[:3]],
+                             "warnings": len(warnings), "panels": sum(len(c.get("panels", [])) for _, c in loaded),
+                             "summary": queries.summary()}))
+"""
+
+
+def _distinct(value, tag: str):
+    """Queries made distinct (the first string literal gets a suffix) so no parse result is reused."""
+    import re
+    if isinstance(value, dict):
+        return {k: (re.sub(r'"([^"$]*)"', lambda m: f'"{m.group(1)}-{tag}"', v, count=1)
+                    if k in ("expr", "query") and isinstance(v, str) else _distinct(v, tag)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_distinct(v, tag) for v in value]
+    return value
+
+
+def write_exports(target: Path, count: int) -> None:
+    """``count`` exports built from the real-world fixtures (legacy rows, nulls and repairs, current TraceQL),
+    each grown to about 30 panels, the size of popular public dashboards."""
+    fixtures = sorted((REPO / "tests" / "dashboards" / "fixtures" / "realworld").glob("*.json"))
+    for i in range(count):
+        base = json.loads(fixtures[i % len(fixtures)].read_text())
+        base["uid"] = f"bench-{i:03d}"
+        if "rows" in base:
+            base["rows"] = [_distinct(row, f"{i}r{j}") for j in range(8) for row in base["rows"]]
+        else:
+            panels = base.get("panels", [])
+            base["panels"] = [{**_distinct(p, f"{i}p{j}"), "id": 100 * j + p.get("id", 0),
+                               "gridPos": {**p.get("gridPos", {}), "y": p.get("gridPos", {}).get("y", 0) + 24 * j}}
+                              for j in range(8) for p in panels]
+        (target / f"bench-{i:03d}.json").write_text(json.dumps(base))
+
+
+def bench_dashboard_import() -> None:
+    with tempfile.TemporaryDirectory(prefix="gac-bench-import-") as tmp:
+        write_exports(Path(tmp), 50)
+        walls, result = [], {}
+        for _ in range(max(RUNS, 3)):
+            done = subprocess.run([sys.executable, "-c", IMPORT_CHILD, tmp], cwd=REPO, capture_output=True,
+                                  text=True)
+            if done.returncode != 0:
+                sys.exit(f"bench: dashboard import failed:\n{done.stderr}")
+            result = json.loads(next(l for l in done.stdout.splitlines() if l.startswith("BENCH "))[6:])
+            walls.append(result["wall"])
+        if result["problems"]:
+            sys.exit(f"bench: the generated dashboards do not validate: {result['problems']}")
+    wall = statistics.median(walls)
+    print(f"dashboard import+validate: {result['dashboards']} exports ({result['panels']} top-level panels, "
+          f"{result['warnings']} warnings) in {wall:.3f}s in one process, ratio to the {IMPORT_BUDGET_S}s budget "
+          f"{wall / IMPORT_BUDGET_S:.2f} ({'met' if wall <= IMPORT_BUDGET_S else 'NOT met'}); "
+          f"{result['summary']}", flush=True)
+
+
+def bench_query_parsing(count: int = 1000) -> None:
+    """Parsing alone, per language: PromQL in process; LogQL and TraceQL in one Node process per batch."""
+    import time
+
+    import promql_parser
+    from grafana_as_code.dashboards.validate.node_parser import parse_batch
+
+    stamp = time.time_ns()  # distinct texts: nothing comes from the memo
+    promql = [f'sum by (le) (rate(http_request_seconds_bucket{{job="b{stamp}-{i}"}}[5m]))' for i in range(count)]
+    logql = [("logql", f'sum by (level) (count_over_time({{app="b{stamp}-{i}"}} | json | status >= 500 [5m]))')
+             for i in range(count)]
+    traceql = [("traceql", f'{{ resource.service.name = "b{stamp}-{i}" && duration > 200ms }} | rate()')
+               for i in range(count)]
+    start = time.perf_counter()
+    for query in promql:
+        promql_parser.parse(query)
+    figures = {"PromQL": time.perf_counter() - start}
+    for name, batch in (("LogQL", logql), ("TraceQL", traceql)):
+        start = time.perf_counter()
+        assert parse_batch(batch) == [None] * count
+        figures[name] = time.perf_counter() - start
+    print("query parsing, " + f"{count:,} distinct queries per language: " + ", ".join(
+        f"{name} {seconds:.3f}s ({1e6 * seconds / count:.0f} µs/query)" for name, seconds in figures.items())
+        + " (LogQL/TraceQL: one Node process per batch, its start included)", flush=True)
+
+
 def main() -> None:
     os.environ.setdefault("CHECKPOINT_DISABLE", "1")
     bench_plan_report()
     bench_queries()
+    bench_dashboard_import()
+    bench_query_parsing()
     with tempfile.TemporaryDirectory(prefix="gac-bench-") as tmp:
         catalog_root = copy_project(Path(tmp) / "catalog")
         dev_root = copy_project(Path(tmp) / "dev")

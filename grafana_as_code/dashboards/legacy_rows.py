@@ -23,6 +23,9 @@ DEFAULT_PANEL_SPAN = 4
 DEFAULT_ROW_HEIGHT = 250
 MIN_PANEL_HEIGHT = GRID_CELL_HEIGHT * 3
 LEGACY_TOP_KEYS = ("rows", "hideControls")  # hideControls: the pre-5.0 "hide controls" toggle, gone since
+# Top-level keys of old dashboards that Grafana's DashboardMigrator still reads on load (sharedCrosshair becomes
+# graphTooltip in its schemaVersion 14 step): kept in the JSON so Grafana migrates them; no schema matter.
+MIGRATED_BY_GRAFANA = frozenset({"sharedCrosshair", "nav", "pulldowns", "services"})
 
 
 def grid_height(height: Any) -> int:

@@ -26,7 +26,7 @@ from jsonschema.exceptions import ValidationError
 
 from ..dashboard_panels import panels_of
 from ..errors import warn
-from .legacy_rows import has_legacy_rows, migrate_rows
+from .legacy_rows import MIGRATED_BY_GRAFANA, has_legacy_rows, migrate_rows
 from .validate.locations import panel_label
 from .validate.schema import is_valid, schema_validator
 
@@ -34,6 +34,7 @@ GRID_COLUMNS = 24
 DEFAULT_GRID = {"h": 3, "w": 6, "x": 0, "y": 0}  # PanelModel's defaults for a panel without a position
 NULL_MEANS_SOMETHING = frozenset({"value", "from", "to"})  # threshold base step; open ends of a range mapping
 MAX_DEFAULT_ROUNDS = 4
+LINK_DEFAULTS = {"asDropdown": False, "includeVars": False, "keepTime": False, "tags": [], "targetBlank": False}
 
 
 def drop_nulls(value: Any) -> Any:
@@ -157,6 +158,9 @@ def repair_panels(config: dict[str, Any], where: str, uid: str) -> None:
                  f"w {new_w} as Grafana's grid does on load")
         upgrade_mappings(panel)
         fill_threshold_base(panel)
+        if isinstance(panel.get("fieldConfig"), dict):  # the schema's defaults, filled without the slow validator
+            panel["fieldConfig"].setdefault("defaults", {})
+            panel["fieldConfig"].setdefault("overrides", [])
 
 
 def fill_threshold_base(panel: dict[str, Any]) -> None:
@@ -185,16 +189,22 @@ def repair_links(config: dict[str, Any]) -> None:
         link.setdefault("type", "dashboards" if link.get("tags") else "link")
         link.setdefault("icon", "external link")
         link.setdefault("tooltip", "")
+        for key, default in LINK_DEFAULTS.items():  # the schema's own defaults for DashboardLink
+            link.setdefault(key, _copy(default))
 
 
 def fill_schema_defaults(config: dict[str, Any]) -> None:
-    """Fill required properties that the schema gives a default for, wherever the schema asks for them."""
+    """Fill required properties that the schema gives a default for, wherever the schema asks for them.
+
+    The (slow) locating validator runs only on dashboards the compiled one finds invalid, and sees the top-level
+    keys Grafana's migrator reads as absent; the view shares every nested object, so fills land in ``config``."""
     validator = schema_validator()
+    view = {k: v for k, v in config.items() if k not in MIGRATED_BY_GRAFANA}
     for _ in range(MAX_DEFAULT_ROUNDS):
-        if is_valid(config):
+        if is_valid(view):
             return
         filled = 0
-        for error in validator.iter_errors(config):
+        for error in validator.iter_errors(view):
             filled += _fill(error)
         if not filled:
             return

@@ -9,16 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import Problem, warn
+from ..legacy_rows import MIGRATED_BY_GRAFANA
 from ..model import Dashboard, RenderContext
 from .queries import collect_queries, parse_problems
 from .references import reference_problems
 from .schema import schema_problems
 from .structure import structure_problems
-
-
-# Top-level keys of old dashboards that Grafana's DashboardMigrator reads on load (sharedCrosshair becomes
-# graphTooltip in its schemaVersion 14 step): kept in the JSON so Grafana migrates them, not schema mismatches.
-MIGRATED_BY_GRAFANA = frozenset({"sharedCrosshair", "nav", "pulldowns", "services"})
 
 
 def is_export(dashboard: Dashboard) -> bool:
