@@ -145,7 +145,10 @@ def _wants_number(before: str, after: str) -> bool:
     if not before.rstrip().endswith(("(", ",")) or not re.match(r"\s*[,)]", after):
         return False
     call = _enclosing_call(before)
-    return call is not None and call[1] in NUMBER_ARGUMENTS.get(call[0], ())
+    if call is None:
+        return False
+    positions = NUMBER_ARGUMENTS.get(call[0], (0,) if call[0].startswith(("topk_", "bottomk_")) else ())
+    return call[1] in positions  # topk_max(k, …) and the like: VictoriaMetrics' variants of topk
 
 
 def samples_from(templating: list[dict]) -> dict[str, str | None]:

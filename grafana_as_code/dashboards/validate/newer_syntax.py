@@ -24,6 +24,13 @@ _TRAILING_COMPARISON = re.compile(r"\s*(>=|<=|==|!=|>|<)\s*-?[\d.]+[a-zµ]*\s*$"
 _DURATION_EXPRESSION = re.compile(r"\[([^\[\]:]*?\d+[a-z]*\s*[-+*/%^]\s*[^\[\]]*?|[^\[\]]*?step\(\)[^\[\]]*?)"
                                   r"(:[^\[\]]*)?\]")
 _STRING = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|`[^`]*`')
+# MetricsQL functions that PromQL lacks, of the families with a PromQL function of the same shape.
+_METRICSQL = re.compile(r"\b((?:topk|bottomk)_(?:max|min|avg|median|last)|(?:increases|decreases|median|distinct|"
+                        r"first|tfirst|tlast|tmin|tmax|range|lifetime|duration|rate|share_le|share_gt|count_le|"
+                        r"count_gt|count_eq|count_ne|sum2|geomean|mad|zscore|stale_samples|integrate|ideriv)"
+                        r"_over_time)(?=\s*\()")
+_EXPRESSION_OFFSET = re.compile(r"\)\s*offset\s+-?[\w$]+")  # PromQL: offset follows a selector or subquery
+_METRICSQL_AS = {"topk": "topk", "bottomk": "bottomk", "over_time": "count_over_time"}
 REMOVED_PROMQL = {"count_scalar": "removed in Prometheus 2.0: use scalar(count(…))",
                   "drop_common_labels": "removed in Prometheus 2.0", "keep_common": "removed in Prometheus 2.0"}
 
@@ -98,6 +105,19 @@ def _balanced(text: str) -> bool:
 def reduce_promql(query: str) -> Reduced:
     features: list[str] = []
     text = query
+    metricsql = sorted(set(_METRICSQL.findall(_STRING.sub('""', text))))
+    if metricsql:
+        # VictoriaMetrics' dashboards use its PromQL dialect on data sources of type prometheus: those functions
+        # are judged by the PromQL function of the same shape (topk_max -> topk, increases_over_time ->
+        # count_over_time), the rest of the query by the PromQL grammar.
+        features.append("MetricsQL functions " + ", ".join(metricsql) + " (VictoriaMetrics only)")
+        text = _METRICSQL.sub(lambda m: _METRICSQL_AS[m.group(1).split("_")[0]
+                                                      if not m.group(1).endswith("_over_time") else "over_time"],
+                              text)
+    masked_strings = _STRING.sub('""', text)
+    if _EXPRESSION_OFFSET.search(masked_strings):
+        features.append("offset after a parenthesised expression (MetricsQL, VictoriaMetrics only)")
+        text = _EXPRESSION_OFFSET.sub(")", text)
     if re.search(r"\bholt_winters\s*\(", text):
         features.append("holt_winters (Prometheus 2.x; double_exponential_smoothing since 3.0)")
         text = re.sub(r"\bholt_winters\s*\(", "double_exponential_smoothing(", text)
