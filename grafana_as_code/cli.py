@@ -50,11 +50,14 @@ def cmd_bindings(args: argparse.Namespace) -> int:
 
 
 def cmd_check_secrets(args: argparse.Namespace) -> int:
+    from .errors import collecting_warnings, report_warnings
     from .github_actions import secret_hint
     from .project import load_project
     from .secrets import missing
 
-    project = load_project(Path.cwd(), _environments(args.env))
+    with collecting_warnings() as warnings:  # printed once, not once per environment
+        project = load_project(Path.cwd(), _environments(args.env))
+    report_warnings(warnings)
     problems = [p for catalog in project.catalogs
                 for p in missing(catalog.secrets, where_set=lambda s, env=catalog.env.name: secret_hint(s, env))]
     if problems:
