@@ -47,6 +47,12 @@ def test_known_values_are_used_when_they_fit_and_replaced_when_they_do_not():
     promql_parser.parse(substitute("sum(up) or vector($n) > $n", samples))
 
 
+def test_values_in_regex_matchers_are_escaped_as_grafana_escapes_them():
+    samples = {"v": "C++ (beta)"}
+    assert substitute('up{a=~"$v", b="$v"}', samples) == r'up{a=~"C\\+\\+ \\(beta\\)", b="C++ (beta)"}'
+    promql_parser.parse(substitute('up{a=~"$v"}', samples))  # the parser compiles the regex: it must be one
+
+
 @pytest.mark.parametrize("query, features, parts", [
     ("{ } | rate() by (span.http.route) > 0.5", ["comparisons on metrics"], ["{ } | rate() by (span.http.route)"]),
     ("({ status = error } | rate()) / ({ } | rate())", ["arithmetic between metrics queries"],

@@ -38,6 +38,7 @@ BARE_OK = re.compile(r"^[A-Za-z_:][A-Za-z0-9_:.]*$")
 DURATION_CONTEXT = re.compile(r"(\[\s*|\[[^\]\[]*:\s*|\boffset\s+-?)$")
 TIMESTAMP_CONTEXT = re.compile(r"@\s*$")
 COMPARISON_CONTEXT = re.compile(r"(>=|<=|==|!=|>|<|(?<![=!~])=)\s*$")
+REGEX_MATCHER = re.compile(r"(=~|!~|\|~)\s*$")  # label and line filters whose string is a regular expression
 PLACEHOLDER_DURATION = "5m"
 PLACEHOLDER_NUMBER = "1"
 PLACEHOLDER = "x"
@@ -78,6 +79,18 @@ def _quote_states(text: str) -> list[str | None]:
     return states
 
 
+def _string_start(text: str, position: int, quote: str) -> int:
+    """Where the string literal holding ``position`` opens (its quote character's index)."""
+    index = text.rfind(quote, 0, position)
+    while index > 0 and text[index - 1] == "\\" and quote != "`":
+        index = text.rfind(quote, 0, index - 1)
+    return max(index, 0)
+
+
+def _regex_escape(value: str) -> str:
+    return re.sub(r"([\\.+*?()|\[\]{}^$])", r"\\\1", value)
+
+
 def _escape(value: str, quote: str) -> str:
     if quote == "`":
         return value.replace("`", "")
@@ -102,7 +115,10 @@ def substitute(text: str, samples: Mapping[str, str | None]) -> str:
         elif name in NUMBER_MACROS:
             value = "300"
         elif quote is not None:
-            value = _escape(sample if sample is not None else PLACEHOLDER, quote)
+            value = sample if sample is not None else PLACEHOLDER
+            if REGEX_MATCHER.search(text[:_string_start(text, match.start(), quote)]):
+                value = _regex_escape(value)  # Grafana escapes values in regex matchers; parsers compile them
+            value = _escape(value, quote)
         elif DURATION_CONTEXT.search(before):
             value = sample if sample is not None and DURATION.match(sample) else PLACEHOLDER_DURATION
         elif TIMESTAMP_CONTEXT.search(before):
