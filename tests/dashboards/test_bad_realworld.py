@@ -117,3 +117,26 @@ def test_what_grafana_repairs_is_only_a_warning(dashboard_tree):
                                                   "keepTime": False, "tags": [], "targetBlank": False,
                                                   "title": "Docs", "tooltip": "", "type": "link",
                                                   "url": "https://example.com"}
+
+
+def test_old_value_mappings_are_upgraded_as_grafana_does():
+    from grafana_as_code.dashboards.value_mappings import upgrade_mappings
+    panel = {"fieldConfig": {"defaults": {
+        "thresholds": {"steps": [{"color": "green", "value": None}, {"color": "red", "value": 1}]},
+        "mappings": [{"type": 1, "value": "0", "text": "Down"}, {"type": 1, "value": "null", "text": "N/A"},
+                     {"type": 2, "from": "2", "to": "5", "text": "3"}]}, "overrides": []}}
+    assert upgrade_mappings(panel)
+    assert panel["fieldConfig"]["defaults"]["mappings"] == [
+        {"options": {"0": {"text": "Down"}}, "type": "value"},
+        {"options": {"match": "null", "result": {"text": "N/A"}}, "type": "special"},
+        {"options": {"from": 2, "result": {"color": "red", "text": "3"}, "to": 5}, "type": "range"},
+    ]
+    assert not upgrade_mappings(panel), "current mappings are left alone"
+
+
+def test_panel_id_zero_is_renumbered_like_a_missing_one(dashboard_tree):
+    config = modern({"id": 0, "targets": [{"refId": "A", "expr": "up"}]})
+    dashboard_tree.write("export.json", json.dumps(config))
+    with collecting_warnings():
+        [dashboard] = dashboard_tree.load()
+    assert dashboard.config["panels"][0]["id"] == 1

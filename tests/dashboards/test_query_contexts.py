@@ -7,11 +7,12 @@ from types import MappingProxyType
 import promql_parser
 import pytest
 
-from grafana_as_code.dashboards.model import Dashboard
+from grafana_as_code.dashboards.model import Dashboard, RenderContext
 from grafana_as_code.dashboards.validate.macros import substitute
 from grafana_as_code.dashboards.validate.newer_syntax import reduce_promql, reduce_traceql
 from grafana_as_code.dashboards.validate.queries import Query, collect_queries, parse_problems
 from grafana_as_code.dashboards.validate.query_report import collecting_query_report
+from grafana_as_code.datasources import load_datasources
 
 UNKNOWN = {"n": None, "code": None, "job": None, "q": None}
 
@@ -110,12 +111,9 @@ def test_a_query_is_counted_once_although_every_environment_checks_it():
     assert report.checked["PromQL"] == 1
 
 
-def test_the_effective_data_source_is_targets_then_panels_then_the_default(environments):
-    from grafana_as_code.datasources import load_datasources
-    from grafana_as_code.dashboards.model import RenderContext
-    from conftest import REPO
+def test_the_effective_data_source_is_targets_then_panels_then_the_default(environments, repo_root):
     env = environments["dev"]
-    sources = {s.uid: s for s in load_datasources(REPO / "datasources", env)}
+    sources = {s.uid: s for s in load_datasources(repo_root / "datasources", env)}
     ctx = RenderContext(env=env, datasources=MappingProxyType(sources), folders=MappingProxyType({}))
     mixed = {"type": "datasource", "uid": "-- Mixed --"}
     config = {"panels": [
