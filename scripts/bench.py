@@ -206,10 +206,11 @@ print("BENCH " + json.dumps({"wall": wall, "dashboards": len(exports), "problems
 
 
 def _distinct(value, tag: str):
-    """Queries made distinct (the first string literal gets a suffix) so no parse result is reused."""
+    """Queries made distinct (the first matcher's string gets a suffix) so no parse result is reused."""
     import re
     if isinstance(value, dict):
-        return {k: (re.sub(r'"([^"$]*)"', lambda m: f'"{m.group(1)}-{tag}"', v, count=1)
+        return {k: (re.sub(r'((?:=~|!~|!=|=)\s*)"([^"$\\]*)"', lambda m: f'{m.group(1)}"{m.group(2)}-{tag}"', v,
+                           count=1)
                     if k in ("expr", "query") and isinstance(v, str) else _distinct(v, tag)) for k, v in value.items()}
     if isinstance(value, list):
         return [_distinct(v, tag) for v in value]
