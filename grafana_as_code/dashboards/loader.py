@@ -8,13 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..conventions import check_conventions
 from ..environment import frozen
 from ..errors import Collector, UserError
 from ..folders import FOLDER_FILE
 from ..uids import slug
 from ..yaml_io import display_path, read_text
 from . import durations
-from ..conventions import check_conventions
 from .model import Dashboard, RenderContext
 from .normalize import normalize_export
 from .repair import repair_dashboard
