@@ -73,9 +73,12 @@ def cmd_environments(args: argparse.Namespace) -> int:
     from .github_actions import deploy_sequence, github_setup, report_budget
 
     if args.github:
+        from .errors import collecting_warnings, report_warnings
         from .project import load_project
 
-        project = load_project(Path.cwd(), _environments(args.env))
+        with collecting_warnings() as warnings:  # printed once, not once per environment
+            project = load_project(Path.cwd(), _environments(args.env))
+        report_warnings(warnings)
         for catalog in project.catalogs:
             print(f"{catalog.env.name} (state backend {catalog.env.state.kind}):")
             for target in github_setup(catalog.env, catalog.secrets):
