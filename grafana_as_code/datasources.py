@@ -15,7 +15,7 @@ from typing import Any, Iterator, Mapping
 
 from . import secrets as secret_names
 from .environment import Environment, frozen, thaw
-from .errors import UserError
+from .errors import UserError, warn
 from .secrets import Secret
 from .templating import render
 from .uids import check_uid
@@ -111,6 +111,7 @@ def parse_datasource(text: str, where: str, env: Environment, endpoint: Mapping[
         secure["basicAuthPassword"] = Secret(name, password.str("description", f"basic auth password of {uid}"),
                                              where, "basic_auth.password")
     url = fields.str("url", None)
+    _warn_removed_keys(fields)
     return DataSource(
         uid=uid,
         name=fields.str("name"),
@@ -126,6 +127,23 @@ def parse_datasource(text: str, where: str, env: Environment, endpoint: Mapping[
         secure_json_data=MappingProxyType(dict(sorted(secure.items()))),
         http_headers=_secret_map(fields, "http_headers", f"HTTP header of data source {uid}:", plain_allowed=True),
     )
+
+
+# jsonData keys Grafana no longer reads: accepted and ignored, so a warning rather than an error.
+_REMOVED_JSON_DATA = {
+    ("tempo", "lokiSearch"): "Tempo's Loki search was removed in Grafana 11 (search is TraceQL now); Grafana "
+                             "ignores this key. Link traces to logs with tracesToLogsV2",
+}
+
+
+def _warn_removed_keys(fields: Fields) -> None:
+    data_type, json_data = fields.data.get("type"), fields.data.get("json_data")
+    if not isinstance(json_data, dict):
+        return
+    for key in sorted(json_data):
+        why = _REMOVED_JSON_DATA.get((data_type, key))
+        if why:
+            warn(fields.where, f"json_data.{key}", why)
 
 
 def datasource_files(root: Path) -> dict[str, Path]:

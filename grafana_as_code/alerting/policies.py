@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..dashboards.durations import total_seconds
-from ..errors import UserError
+from ..errors import UserError, warn
+from ..readback import prometheus_duration
 from ..yaml_io import Fields, display_path, load_yaml
 from .names import yaml_files
 
@@ -198,8 +199,44 @@ def load_policy(directory: Path) -> Policy | None:
         if not items:
             raise fragment.error("routes", "is required: a list of routes")
         routes.extend(parse_route(item, 1) for item in items)
-    return Policy(file=root.where, contact_point=root.str("contact_point"), timings=_timings(root, root=True),
-                  routes=_order(routes))
+    policy = Policy(file=root.where, contact_point=root.str("contact_point"), timings=_timings(root, root=True),
+                    routes=_order(routes))
+    warn_slow_repeats(policy)
+    return policy
+
+
+ALERTMANAGER_DEFAULTS = Timings(group_wait="30s", group_interval="5m", repeat_interval="4h")
+
+
+def effective_timings(policy: Policy) -> list[tuple[Route | None, Timings]]:
+    """The timings every route really runs with (its own, else its parent's, else Alertmanager's defaults);
+    ``None`` stands for the root."""
+    def merge(own: Timings, parent: Timings) -> Timings:
+        return Timings(group_by=own.group_by if own.group_by is not None else parent.group_by,
+                       **{key: getattr(own, key) or getattr(parent, key) for key in TIMINGS})
+    root = merge(policy.timings, ALERTMANAGER_DEFAULTS)
+    found: list[tuple[Route | None, Timings]] = [(None, root)]
+
+    def visit(routes: tuple[Route, ...], parent: Timings) -> None:
+        for route in routes:
+            timings = merge(route.timings, parent)
+            found.append((route, timings))
+            visit(route.routes, timings)
+    visit(policy.routes, root)
+    return found
+
+
+def warn_slow_repeats(policy: Policy) -> None:
+    """Alertmanager checks for a repeat only at group-interval ticks (dispatch.go): a repeat_interval not longer
+    than group_interval repeats every *other* tick at best (24h and 24h: every 48 h). Grafana accepts it: a warning."""
+    for route, timings in effective_timings(policy):
+        repeat, group = total_seconds(timings.repeat_interval or ""), total_seconds(timings.group_interval or "")
+        if repeat is not None and group is not None and repeat <= group:
+            where, field = (route.file, route.field) if route else (policy.file, "")
+            warn(where, f"{field}.repeat_interval" if field else "repeat_interval",
+                 f"repeat_interval {timings.repeat_interval} is not longer than group_interval "
+                 f"{timings.group_interval}: Alertmanager checks for repeats only at group-interval ticks, so this "
+                 f"repeats every {prometheus_duration(f'{int(2 * group)}s')}; make repeat_interval longer")
 
 
 def check_references(policy: Policy, contact_points: set[str], mute_timings: set[str], env_name: str) -> None:

@@ -13,13 +13,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import UserError, warn
 from ..yaml_io import display_path, read_text
 from .names import check_name
 
 _DEFINE = re.compile(r"\{\{-?\s*define\s+\"([^\"]+)\"\s*-?\}\}")
 _ACTION = re.compile(r"\{\{-?\s*(define|if|range|with|block|end)\b")
 _OPENERS = frozenset({"define", "if", "range", "with", "block"})
+# Grafana's .ValueString is a debug string of every query ("[ var='A' labels={…} value=3 ]"), marked for removal;
+# .Values (ref id → number) is the stable field (grafana/alerting templates ExtendedAlert).
+_VALUE_STRING = re.compile(r"\.ValueString\b")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ def parse_template(text: str, where: str, name: str) -> MessageTemplate:
                 raise UserError(where, _line(text, action.start()), "{{ end }} without a matching define/if/range/with")
     if depth:
         raise UserError(where, "", f"{depth} define/if/range/with block(s) not closed with {{{{ end }}}}")
+    for match in _VALUE_STRING.finditer(text):
+        warn(where, _line(text, match.start()), "uses .ValueString, a debug string Grafana marks for removal; use "
+                                                ".Values (the value of each query by ref id)")
     defines = [m.group(1) for m in _DEFINE.finditer(text)]
     if not defines:
         raise UserError(where, "", 'defines no template; wrap it in {{ define "<name>" }}…{{ end }}')

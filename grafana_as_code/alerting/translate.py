@@ -28,6 +28,8 @@ from typing import Any, Mapping
 
 import promql_parser
 
+from .. import readback
+
 QUERY_REF = "A"
 CONDITION_REF = "C"
 EXPRESSION_DATASOURCE = "__expr__"
@@ -124,8 +126,9 @@ def translate(expr: str) -> Translation:
 
 
 def model_json(model: Mapping[str, Any]) -> str:
-    """Canonical JSON for a rule's ``model`` (sorted keys, no spaces): byte-identical output, no spurious diffs."""
-    return json.dumps(model, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """A rule's ``model`` exactly as Grafana returns it into state (Go's JSON: sorted keys, no spaces, ``<>&``
+    escaped, Go's numbers; see grafana_as_code/readback.py): byte-identical output and no spurious diffs."""
+    return readback.rule_model(dict(model))
 
 
 def query_model(query: str, datasource_uid: str, datasource_type: str) -> dict[str, Any]:

@@ -16,15 +16,13 @@ from ..alerting.contact_points import ContactPoint, TemplateRef
 from ..alerting.mute_timings import Interval
 from ..alerting.notifications import Notifications
 from ..alerting.policies import MAX_DEPTH, Route, Timings
+from .. import readback
 from ..bindings.runtime import Component
 from ..cdk import Construct
 from ..secrets import Secret
 from ..uids import terraform_name
 from .secret_variables import SecretVariables
 
-# Replace a contact point by creating the new one first: Grafana refuses to delete a contact point the policy tree
-# still routes to (provider issues #769, #1806), and the policy switches to the new one in between.
-_CREATE_BEFORE_DESTROY = {"create_before_destroy": True}
 
 
 class NotificationResources(Component):
@@ -33,13 +31,17 @@ class NotificationResources(Component):
         super().__init__(scope, id)
         self._variables = variables
         templates = {t.name: MessageTemplate(self, f"template-{t.name}", logical_id=terraform_name(t.name),
-                                             name=t.name, template=t.text, org_id=org_id)
+                                             name=t.name, template=readback.template_read_back(t.text),
+                                             org_id=org_id)
                      for t in notifications.templates}
         group_of = {define: t.name for t in notifications.templates for define in t.defines}
         self.contact_points = {
             point.name: ContactPointResource(
                 self, f"contact-point-{point.name}", logical_id=terraform_name(point.name), name=point.name,
-                org_id=org_id, lifecycle=_CREATE_BEFORE_DESTROY,
+                # No create_before_destroy: the provider deletes a contact point *by name*, every integration of
+                # it, so a replacement keeping the name would be deleted right after its creation (see
+                # grafana_as_code/lifecycles.py). A rename is a new resource address, never a replacement.
+                org_id=org_id,
                 # the templates it names exist before it does (Grafana checks them when it sends, not on save)
                 depends_on=[templates[g] for g in sorted({group_of[r.name] for r in point.template_refs})] or None,
                 **self._integrations(point))
@@ -105,18 +107,26 @@ class NotificationResources(Component):
 
 
 def _timing_fields(timings: Timings) -> dict[str, Any]:
-    fields: dict[str, Any] = {key: getattr(timings, key) for key in ("group_wait", "group_interval", "repeat_interval")
+    # Written as Grafana returns them (24h → 1d): the provider stores the returned text (readback.READ_BACK).
+    fields: dict[str, Any] = {key: readback.prometheus_duration(getattr(timings, key))
+                              for key in ("group_wait", "group_interval", "repeat_interval")
                               if getattr(timings, key) is not None}
     if timings.group_by is not None:
         fields["group_by"] = list(timings.group_by)
     return fields
 
 
+_RANGE_READ_BACK = {"weekdays": readback.weekdays_read_back, "days_of_month": readback.number_range_read_back,
+                    "months": readback.months_read_back, "years": readback.number_range_read_back}
+
+
 def _interval(interval: Interval) -> dict[str, Any]:
-    out: dict[str, Any] = {key: list(getattr(interval, key)) for key in ("weekdays", "days_of_month", "months", "years")
-                           if getattr(interval, key)}
+    # Ranges and times as Grafana returns them ("may:august" → "5:8", "monday:monday" → "monday"): readback.READ_BACK.
+    out: dict[str, Any] = {key: [read_back(value) for value in getattr(interval, key)]
+                           for key, read_back in _RANGE_READ_BACK.items() if getattr(interval, key)}
     if interval.times:
-        out["times"] = [{"start": t.start, "end": t.end} for t in interval.times]
+        out["times"] = [{"start": readback.time_of_day_read_back(t.start), "end": readback.time_of_day_read_back(t.end)}
+                        for t in interval.times]
     if interval.location:
         out["location"] = interval.location
     return out

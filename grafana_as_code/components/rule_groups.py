@@ -22,6 +22,7 @@ from imports.grafana.rule_group import (RuleGroupRule, RuleGroupRuleData, RuleGr
 from ..alerting.grafana_extras import NotificationSettings
 from ..alerting.rule_groups import GrafanaRule, GrafanaRuleGroup, RecordSettings
 from ..alerting.translate import EXPRESSION_DATASOURCE
+from .. import readback
 from ..bindings.runtime import Component
 from ..cdk import Construct
 from ..uids import terraform_name
@@ -51,8 +52,10 @@ def _notification_settings(settings: NotificationSettings | None,
     return RuleGroupRuleNotificationSettings(
         contact_point=targets.contact_point(settings.contact_point) if targets else settings.contact_point,
         group_by=list(settings.group_by) if settings.group_by is not None else None,
-        group_wait=settings.group_wait, group_interval=settings.group_interval,
-        repeat_interval=settings.repeat_interval,
+        # durations as Grafana returns them (readback.READ_BACK)
+        group_wait=_duration(settings.group_wait, readback.prometheus_duration),
+        group_interval=_duration(settings.group_interval, readback.prometheus_duration),
+        repeat_interval=_duration(settings.repeat_interval, readback.prometheus_duration),
         mute_timings=_names(settings.mute_timings, mute), active_timings=_names(settings.active_timings, mute))
 
 
@@ -63,10 +66,15 @@ def _record(record: RecordSettings | None, datasources: DataSources) -> RuleGrou
                                target_datasource_uid=datasources.uid(record.target_datasource))
 
 
+def _duration(text: str | None, canonical: Callable[[str], str]) -> str | None:
+    return canonical(text) if text is not None else None
+
+
 def _rule(rule: GrafanaRule, datasources: DataSources, targets: NotificationTargets | None) -> RuleGroupRule:
     return RuleGroupRule(
-        name=rule.title, uid=rule.uid, condition=rule.condition, for_=rule.for_,
-        keep_firing_for=rule.keep_firing_for, labels=dict(rule.labels), annotations=dict(rule.annotations),
+        name=rule.title, uid=rule.uid, condition=rule.condition, for_=_duration(rule.for_, readback.go_duration),
+        keep_firing_for=_duration(rule.keep_firing_for, readback.go_duration),
+        labels=dict(rule.labels), annotations=dict(rule.annotations),
         no_data_state=rule.no_data_state, exec_err_state=rule.exec_err_state,
         is_paused=rule.is_paused or None,  # unset rather than false: the provider's default, no diff either way
         missing_series_evals_to_resolve=rule.missing_series_evals_to_resolve,

@@ -238,7 +238,7 @@ def test_contact_points_per_environment(stacks: dict[str, dict]) -> None:
     assert set(dev["oncall"]) & {"pagerduty", "webhook", "email"} == set()
     assert set(dev["ops-email"]) & {"email"} == set() and dev["ops-email"]["slack"][0]["recipient"] == "#alerts-dev"
     for point in [*prod.values(), *dev.values()]:
-        assert point["lifecycle"] == {"create_before_destroy": True}
+        assert "lifecycle" not in point  # delete is by name: see grafana_as_code/lifecycles.py
         assert "disable_provenance" not in point  # provenance kept: UI edits locked (alerts/README.md)
     assert prod["team-slack"]["slack"][0]["text"] == '{{ template "slack.text" . }}'
     assert "grafana_message_template.slack" in prod["team-slack"]["depends_on"]
