@@ -34,6 +34,7 @@ from . import translate
 from .annotation_functions import prometheus_only_function
 from .grafana_extras import GrafanaExtras, NotificationSettings, RuleExtras, load_extras
 from .prometheus_rules import Rule, RuleFile, RuleGroup, load_rule_files
+from .version_gates import check_rule_features
 
 EVALUATION_STEP_SECONDS = 10  # Grafana's scheduler ticks every 10 s; group intervals must be multiples of it
 ALERTING_DATASOURCE_TYPES = ("prometheus",)  # the PromQL the rule files hold runs on these
@@ -157,8 +158,9 @@ def _query(expr: str, group: RuleGroup, source: DataSource) -> Mapping[str, Any]
                              "model": translate.model_json(translate.query_model(expr, source.uid, source.type))})
 
 
-def _data(rule: Rule, group: RuleGroup, source: DataSource) -> tuple[tuple[Mapping[str, Any], ...], str]:
-    translation = translate.translate(rule.expr)
+def _data(rule: Rule, group: RuleGroup, source: DataSource,
+          env: Environment) -> tuple[tuple[Mapping[str, Any], ...], str]:
+    translation = translate.translate(rule.expr, env.grafana.at_least(*translate.THRESHOLD_IGNORES_NAN_FROM))
     condition = {"ref_id": translate.CONDITION_REF, "datasource_uid": translate.EXPRESSION_DATASOURCE,
                  "relative_time_range": {"from": 0, "to": 0},
                  "model": translate.model_json(translate.condition_model(translation))}
@@ -188,8 +190,10 @@ def _alert_rule(rule_file: RuleFile, group: RuleGroup, rule: Rule, extras: Grafa
         annotations = _annotations(rule_file, rule)
     with problems.guard():
         annotations.update(_dashboard_annotations(extras, rule, rule_extras, ctx))
+    with problems.guard():
+        check_rule_features(rule_file, rule, ctx.env)
     problems.raise_if_any()
-    data, shape = _data(rule, group, source)
+    data, shape = _data(rule, group, source, ctx.env)
     # The environment's labels (environment=prod) play the part of Prometheus' external labels.
     labels = {**ctx.env.labels, **rule.labels}
     return GrafanaRule(

@@ -5,12 +5,25 @@ series whose condition node is non-zero. The translation keeps those sets equal:
 
 * ``<query> OP <number>`` (OP one of > < >= <= == !=, no ``bool``; the number may also stand first): query A is
   the ``<query>`` side, evaluated instantly like Prometheus does, and the condition C compares each series of A with
-  the number. ``>`` and ``<`` become a *threshold* expression (shown as a threshold line in Grafana's editor)
-  whenever Grafana's threshold, which prints its parameter with six decimals, keeps the number exact; every other
-  case becomes the *math* expression ``$A OP number``, which compares exactly.
+  the number.
 * Any other shape (``absent(x)``, ``a > b``, ``x > bool 1``, ``x > 1 unless y``): query A is the whole expression,
   and the condition C is true for every series A returns (``$A == $A || $A != $A`` also holds for NaN), exactly
   as Prometheus fires for every returned series.
+
+NaN (0/0 at zero traffic, ``histogram_quantile`` without observations) must not fire where Prometheus does not fire.
+In Prometheus a NaN sample fails every comparison but ``!=``. Grafana's math expressions carry NaN through a
+comparison (``binaryOp`` in pkg/expr/mathexp/exp.go returns NaN when an operand is NaN) and a NaN condition is
+Alerting (``*val == 0`` is Normal, anything else Alerting: pkg/services/ngalert/eval/eval.go); Grafana's threshold
+expression compares with Go's predicates (NaN > x is false, pkg/expr/threshold.go) from 11.1, and before that ran as
+the math expression ``${A} > %f``. So:
+
+* ``>`` and ``<`` become a *threshold* (shown as a threshold line in Grafana's editor) on Grafana >= 11.1 when the
+  threshold keeps the number exact (the old math conversion printed it with six decimals);
+* every other comparison but ``!=`` becomes the math expression ``is_nan($A) == 0 && $A OP number``: ``&&``
+  short-circuits on a 0 left side before its NaN check, so a NaN sample gives 0 (Normal), and any other sample
+  compares exactly (the number is printed with every digit; ``&&`` binds looser than comparisons in Grafana's
+  math grammar, pkg/expr/mathexp/parse/parse.go);
+* ``!=`` stays ``$A != number``: NaN fires there, as it does in Prometheus.
 
 With ``no_data_state: OK`` (our default) "no series" means "no alert" in both. ``$value`` in annotations becomes
 ``$values.A.Value``, the value of query A for that series: Prometheus' ``$value`` is the value of the filtered
@@ -41,6 +54,9 @@ _NUMBER = r"[-+]?(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|Inf|N
 _TRAILING = re.compile(rf"\s*(==|!=|>=|<=|>|<)\s*({_NUMBER})\s*$", re.DOTALL)
 _LEADING = re.compile(rf"^\s*({_NUMBER})\s*(==|!=|>=|<=|>|<)\s*", re.DOTALL)
 _PRESENT = f"${QUERY_REF} == ${QUERY_REF} || ${QUERY_REF} != ${QUERY_REF}"
+_NOT_NAN = f"is_nan(${QUERY_REF}) == 0 && "  # see the module doc: a NaN sample never fires after this guard
+# Grafana's threshold ignores NaN from this version on (threshold.go predicates); before, it ran as a math expression.
+THRESHOLD_IGNORES_NAN_FROM = (11, 1)
 
 
 @dataclass(frozen=True)
@@ -113,16 +129,18 @@ def _threshold_is_exact(number: float) -> bool:
     return math.isfinite(number) and float(f"{number:f}") == number
 
 
-def translate(expr: str) -> Translation:
+def translate(expr: str, threshold_ignores_nan: bool = True) -> Translation:
+    """``threshold_ignores_nan``: the target Grafana is at least THRESHOLD_IGNORES_NAN_FROM."""
     found = comparison(expr)
     if found is None:
         return Translation(expr, {"type": "math", "expression": _PRESENT}, "present")
-    if found.op in _THRESHOLD_TYPES and _threshold_is_exact(found.number):
+    if found.op in _THRESHOLD_TYPES and threshold_ignores_nan and _threshold_is_exact(found.number):
         evaluator = {"type": _THRESHOLD_TYPES[found.op], "params": [_json_number(found.number)]}
         return Translation(found.query, {"type": "threshold", "expression": QUERY_REF,
                                          "conditions": [{"evaluator": evaluator}]}, "threshold")
-    return Translation(found.query, {"type": "math",
-                                     "expression": f"${QUERY_REF} {found.op} {_format_number(found.number)}"}, "math")
+    guard = "" if found.op == "!=" else _NOT_NAN  # Prometheus keeps NaN samples for != only
+    return Translation(found.query, {"type": "math", "expression": f"{guard}${QUERY_REF} {found.op} "
+                                                                   f"{_format_number(found.number)}"}, "math")
 
 
 def model_json(model: Mapping[str, Any]) -> str:

@@ -20,7 +20,7 @@ from grafana_as_code.project import Catalog, load_project
 
 from project_copy import REPO
 
-_MATH = re.compile(r"^\$A (==|!=|>=|<=|>|<) (\S+)$")
+_MATH = re.compile(r"^(is_nan\(\$A\) == 0 && )?\$A (==|!=|>=|<=|>|<) (\S+)$")
 _THRESHOLD_OPS = {"gt": ">", "lt": "<"}
 
 
@@ -30,7 +30,13 @@ def catalogs() -> dict[str, Catalog]:
 
 
 def promql_of(rule: GrafanaRule) -> str:
-    """The Grafana rule as one PromQL expression: query A filtered by condition C."""
+    """The Grafana rule as one PromQL expression: query A filtered by condition C, with Grafana's NaN semantics.
+
+    An unguarded math comparison yields NaN for a NaN sample, and a NaN condition is Alerting in Grafana
+    (pkg/expr/mathexp/exp.go binaryOp, pkg/services/ngalert/eval/eval.go): read back as ``… or (A != A)``, so a
+    promtool case with a NaN or zero-traffic series fails if a translation would fire where Prometheus does not.
+    The threshold (Grafana >= 11.1) and the ``is_nan($A) == 0 &&`` guard compare NaN as false, like Prometheus.
+    """
     query, condition = (json.loads(d["model"]) for d in rule.data)
     assert query["instant"] is True and query["refId"] == "A" and condition["refId"] == rule.condition == "C"
     if condition["type"] == "threshold":
@@ -40,8 +46,10 @@ def promql_of(rule: GrafanaRule) -> str:
     assert condition["type"] == "math"
     if condition["expression"] == "$A == $A || $A != $A":
         return query["expr"]  # every series of A fires
-    op, number = _MATH.match(condition["expression"]).groups()
-    return f"({query['expr']}) {op} {number}"
+    guard, op, number = _MATH.match(condition["expression"]).groups()
+    if guard:
+        return f"({query['expr']}) {op} {number}"
+    return f"({query['expr']}) {op} {number} or ({query['expr']}) != ({query['expr']})"
 
 
 def prometheus_rule(rule: GrafanaRule, env_labels: dict[str, str]) -> dict:

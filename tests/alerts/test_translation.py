@@ -20,6 +20,11 @@ def math(expression: str) -> dict:
 PRESENT = math("$A == $A || $A != $A")
 
 
+def guarded(comparison: str) -> dict:
+    """A math comparison that a NaN sample cannot make fire (see translate.py)."""
+    return math(f"is_nan($A) == 0 && {comparison}")
+
+
 @pytest.mark.parametrize("expr, query, condition", [
     # query > number and query < number: Grafana's threshold expression
     ("rate(x[5m]) > 0.01", "rate(x[5m])", threshold("gt", 0.01)),
@@ -28,16 +33,17 @@ PRESENT = math("$A == $A || $A != $A")
     ("up < -1", "up", threshold("lt", -1)),
     # number first: mirrored, so the query is always A
     ("0.5 < up", "up", threshold("gt", 0.5)),
-    ("10 >= up", "up", math("$A <= 10")),
-    # >=, <=, ==, != and numbers a six-decimal threshold would round: exact math expressions
-    ("up == 0", "up", math("$A == 0")),
+    ("10 >= up", "up", guarded("$A <= 10")),
+    # >=, <=, == and numbers a six-decimal threshold would round: exact math expressions, NaN-guarded
+    # (!= keeps NaN samples in Prometheus, so it stays unguarded)
+    ("up == 0", "up", guarded("$A == 0")),
     ("up != 1", "up", math("$A != 1")),
-    ("x >= 0.95", "x", math("$A >= 0.95")),
-    ("x <= 80", "x", math("$A <= 80")),
-    ("x > 0.0000001", "x", math("$A > 0.0000001")),
-    ("x >= 1e20", "x", math("$A >= 100000000000000000000")),  # no exponent: plain decimals for Grafana math
+    ("x >= 0.95", "x", guarded("$A >= 0.95")),
+    ("x <= 80", "x", guarded("$A <= 80")),
+    ("x > 0.0000001", "x", guarded("$A > 0.0000001")),
+    ("x >= 1e20", "x", guarded("$A >= 100000000000000000000")),  # no exponent: plain decimals for Grafana math
     # parentheses around the whole comparison are not part of the query
-    ("(up == 0)", "up", math("$A == 0")),
+    ("(up == 0)", "up", guarded("$A == 0")),
     # every other shape: the whole expression is A, and every series it returns fires, as in Prometheus
     ("absent(up{job=\"api\"})", "absent(up{job=\"api\"})", PRESENT),
     ("x > bool 1", "x > bool 1", PRESENT),
@@ -48,6 +54,13 @@ def test_each_shape(expr: str, query: str, condition: dict) -> None:
     translation = translate(expr)
     assert translation.query == query
     assert dict(translation.condition) == condition
+
+
+def test_before_grafana_11_1_no_threshold() -> None:
+    """Grafana's threshold ran as the math expression ``${A} > %f`` before 11.1, which fires on NaN."""
+    assert dict(translate("up > 3", threshold_ignores_nan=False).condition) == guarded("$A > 3")
+    assert dict(translate("up < 0.5", threshold_ignores_nan=False).condition) == guarded("$A < 0.5")
+    assert translate("up > 3", threshold_ignores_nan=True).shape == "threshold"
 
 
 def test_the_query_keeps_the_authors_layout() -> None:
