@@ -117,6 +117,17 @@ def cmd_import_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_adopt(args: argparse.Namespace) -> int:
+    from .adopt.from_api import adopt, summary
+    from .yaml_io import display_path
+
+    target, plan, missing = adopt(Path.cwd(), args.env, Path(args.source), Path(args.output) if args.output else None)
+    for line in summary(plan, missing):
+        print(line)
+    print(f"Wrote {display_path(target)}; review it, then `make synth` and plan: adopted objects show as imports.")
+    return 0
+
+
 def _run_url(value: str | None) -> str | None:
     if value and not value.startswith(("https://", "http://")):
         raise UserError("--run-url", "", f"expected an http(s) URL, got {value!r}")
@@ -213,6 +224,14 @@ def parser() -> argparse.ArgumentParser:
                                         "PrometheusRule, named after it)")
     rules.add_argument("--force", action="store_true", help="replace rule files that already exist")
     rules.set_defaults(func=cmd_import_rules)
+
+    adopt = commands.add_parser("adopt", help="list what already exists in an environment's Grafana, to import "
+                                              "it instead of creating it (writes adopt/<env>.yaml)")
+    adopt.add_argument("--env", required=True, help="one environment (environments/<ENV>.yaml)")
+    adopt.add_argument("--from", dest="source", required=True,
+                       help="directory of saved Grafana API responses (see grafana_as_code/adopt/from_api.py)")
+    adopt.add_argument("--output", help="write here instead of adopt/<env>.yaml")
+    adopt.set_defaults(func=cmd_adopt)
 
     secrets = commands.add_parser("check-secrets", help="check that every secret is set as TF_VAR_<name>")
     secrets.add_argument("--env", help="comma-separated environments (default: all)")

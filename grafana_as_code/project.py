@@ -5,11 +5,13 @@ written to ``cdktf.out``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
 from . import secrets as secret_names
+from .adopt.adopt_file import Adoption, load_adoption
+from .adopt.declared import declared_keys
 from .alerting.notifications import Notifications, load_notifications
 from .alerting.prometheus_rules import RuleFile, read_rule_files
 from .alerting.rule_groups import GrafanaRuleGroup, RuleContext, build_rule_groups
@@ -49,6 +51,10 @@ class Layout:
     def teams(self) -> Path:
         return self.root / "teams"
 
+    @property
+    def adopt(self) -> Path:
+        return self.root / "adopt"
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -62,6 +68,7 @@ class Catalog:
     rule_groups: tuple[GrafanaRuleGroup, ...] = ()
     teams: tuple[Team, ...] = ()
     folder_access: tuple[FolderAccess, ...] = ()  # permissions of the folders teams own
+    adoption: Adoption = Adoption()  # objects that already exist in this Grafana: imported, not created
 
     @property
     def secrets(self) -> list[Secret]:
@@ -110,9 +117,11 @@ def load_catalog(layout: Layout, env: Environment, folders: list[Folder], dataso
                             contact_points=notifications.contact_point_names,
                             mute_timings=notifications.mute_timing_names)
     rule_groups = build_rule_groups(rule_files or [], layout.alerts / "grafana", rules_ctx)
-    return Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources), dashboards=dashboards,
-                   rule_groups=rule_groups, notifications=notifications, teams=tuple(teams or ()),
-                   folder_access=tuple(access or ()))
+    catalog = Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources), dashboards=dashboards,
+                      rule_groups=rule_groups, notifications=notifications, teams=tuple(teams or ()),
+                      folder_access=tuple(access or ()))
+    adoption = load_adoption(layout.adopt, env.name, declared_keys(catalog), env.grafana.org_id)
+    return replace(catalog, adoption=adoption)
 
 
 def _check_same_uids(sources: dict[str, list[DataSource]]) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from grafana_as_code.cdk import Construct, TerraformStack
+from grafana_as_code.components.adoption import declared_resources, import_adopted
 from grafana_as_code.components.dashboards import Dashboards
 from grafana_as_code.components.datasources import DataSources
 from grafana_as_code.components.folders import FolderTree
@@ -37,6 +38,8 @@ class GrafanaStack(TerraformStack):
         folders = FolderTree(self, "folders", catalog.folders, org_id)
         datasources = DataSources(self, "datasources", catalog.datasources, secrets, org_id)
         Teams(self, "teams", catalog.teams, catalog.folder_access, folders, org_id)
-        Dashboards(self, "dashboards", catalog.dashboards, folders, org_id)
+        dashboards = Dashboards(self, "dashboards", catalog.dashboards, folders, org_id)
         notifications = NotificationResources(self, "notifications", catalog.notifications, secrets, org_id)
-        RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id, targets=notifications)
+        rules = RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id, targets=notifications)
+        # Objects that already exist in this Grafana: imported into their resources instead of created (adopt/).
+        import_adopted(catalog.adoption, declared_resources(folders, datasources, dashboards, notifications, rules))

@@ -30,7 +30,7 @@ class NotificationResources(Component):
                  org_id: str | None = None) -> None:
         super().__init__(scope, id)
         self._variables = variables
-        templates = {t.name: MessageTemplate(self, f"template-{t.name}", logical_id=terraform_name(t.name),
+        self.templates = templates = {t.name: MessageTemplate(self, f"template-{t.name}", logical_id=terraform_name(t.name),
                                              name=t.name, template=readback.template_read_back(t.text),
                                              org_id=org_id)
                      for t in notifications.templates}
@@ -52,15 +52,15 @@ class NotificationResources(Component):
                                     intervals=[_interval(interval) for interval in timing.intervals])
             for timing in notifications.mute_timings}
         policy = notifications.policy
+        self.policy: NotificationPolicy | None = None
         if policy is not None:
             # A singleton: exactly one per stack, holding the whole tree (several would overwrite each other, #624).
             # Contact points and mute timings are named through their resources' attributes, so Terraform creates
             # them before the tree and removes them from the tree before deleting them.
-            NotificationPolicy(self, "policy", logical_id="policy", org_id=org_id,
-                               contact_point=self.contact_points[policy.contact_point].name,
-                               **_timing_fields(policy.timings),
-                               policy=[self._policy(route, 1, policy.timings.group_by or ()) for route in policy.routes]
-                               or None)
+            self.policy = NotificationPolicy(
+                self, "policy", logical_id="policy", org_id=org_id,
+                contact_point=self.contact_points[policy.contact_point].name, **_timing_fields(policy.timings),
+                policy=[self._policy(route, 1, policy.timings.group_by or ()) for route in policy.routes] or None)
 
     def contact_point(self, name: str) -> str:
         """A reference to a contact point's name (rules that notify it directly are created after it)."""

@@ -116,8 +116,9 @@ class RuleGroups(Component):
                  targets: NotificationTargets | None = None) -> None:
         super().__init__(scope, id)
         addresses = [address(group.folder_uid, group.name) for group in groups]
+        self.by_key: dict[tuple[str, str], RuleGroupResource] = {}  # (folder uid, group name): Grafana's identity
         for group, logical_id in zip(groups, addresses):
-            resource = RuleGroupResource(
+            resource = self.by_key[(group.folder_uid, group.name)] = RuleGroupResource(
                 self, logical_id, logical_id=logical_id, name=group.name,
                 folder_uid=folders.uid(group.folder_uid), interval_seconds=group.interval_seconds, org_id=org_id,
                 rule=[_rule(rule, datasources, targets) for rule in group.rules],

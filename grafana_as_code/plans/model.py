@@ -60,6 +60,7 @@ class ResourceChange:
     replace_paths: tuple[tuple[str | int, ...], ...] = ()
     action_reason: str = ""
     deposed: str = ""
+    importing: str | None = None  # an import block adopts it (Terraform >= 1.5): the id, "" when Terraform gives none
 
 
 @dataclass(frozen=True)
@@ -134,13 +135,17 @@ def _resource_change(item: Fields, secrets: set[str]) -> ResourceChange:
             raise UserError(change.where, f"{change.path('replace_paths')}[{index}]",
                             f"expected a list of attribute names and indexes, got {type_name(path)}")
         replace_paths.append(tuple(path))
+    importing = None
+    if change.data.get("importing") is not None:
+        imported = change.sub("importing")
+        importing = imported.str("id", "")  # Terraform >= 1.12 may import by identity instead of id
     mode = item.str("mode", "managed")
     if mode not in ("managed", "data"):
         raise item.error("mode", f"expected 'managed' or 'data', got {mode!r}")
     return ResourceChange(address=item.str("address"), mode=mode, type=item.str("type"), name=item.str("name", ""),
                           provider_name=item.str("provider_name", ""), action=action, before=before, after=after,
                           replace_paths=tuple(replace_paths), action_reason=item.str("action_reason", ""),
-                          deposed=item.str("deposed", ""))
+                          deposed=item.str("deposed", ""), importing=importing)
 
 
 def _with_unknowns(value: Any, unknown: Any) -> Any:

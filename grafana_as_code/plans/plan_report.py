@@ -1,5 +1,9 @@
 """The sticky PR comment: per environment a summary table, warnings first, then each change in a collapsed section.
 
+Imports (Terraform ``import`` blocks: objects adopted from the Grafana a team already runs, see adopt/) are their own
+kind of change: counted under the table, listed in one line, and shown in their own sections ("import", or
+"import + update" when the code differs from what Grafana has).
+
 Warnings are what a reviewer must not miss: destroys, replacements (with the attribute that forces them), any
 change to the notification policy (one resource that owns the whole routing tree in Grafana: applying it
 overwrites routes edited in the UI), objects changed outside Terraform since the last apply, and a plan that
@@ -42,20 +46,39 @@ def render(plans: list[Plan], run_url: str | None = None, limit: int | None = No
 
 
 def counts(plan: Plan) -> Counter[str]:
-    return Counter(change.action for change in plan.changes if change.mode == "managed")
+    """Terraform's own way: an import is counted apart, and an imported object that changes also as a change."""
+    count = Counter(change.action for change in plan.changes
+                    if change.mode == "managed" and not (change.importing is not None and change.action == "no-op"))
+    count["import"] = sum(1 for change in plan.changes if change.mode == "managed" and change.importing is not None)
+    return count
+
+
+def _imports(plan: Plan) -> list[str]:
+    imported = sorted((c for c in plan.changes if c.mode == "managed" and c.importing is not None),
+                      key=lambda c: c.address)
+    if not imported:
+        return []
+    changed = sum(1 for c in imported if c.action != "no-op")
+    names = ", ".join(code(c.address) for c in imported[:10]) + (f" and {len(imported) - 10} more"
+                                                                 if len(imported) > 10 else "")
+    then = f"; {changed} of them then {'changes' if changed == 1 else 'change'} to match the code" if changed else ""
+    return [f"📥 **{len(imported)} to import** from Grafana (adopted, not created): {names}{then}"]
 
 
 def _environment(plan: Plan) -> list[Block]:
     count = counts(plan)
     lines = [f"### {escape(plan.env)}", "", *table(HEADERS, [[str(count[c]) for c in COLUMNS]])]
+    imports = _imports(plan)
+    if imports:
+        lines += ["", *imports]
     warnings = _warnings(plan)
     if warnings:
         shown = warnings[:MAX_WARNINGS]
         lines += ["", *shown]
         if len(warnings) > len(shown):
             lines.append(f"- … and {len(warnings) - len(shown)} more warnings; see the details below")
-    changed = sorted((c for c in plan.changes if c.mode == "managed" and c.action in ORDER),
-                     key=lambda c: (ORDER[c.action], c.address))
+    changed = sorted((c for c in plan.changes if c.mode == "managed" and (c.action in ORDER or c.importing is not None)),
+                     key=lambda c: (ORDER.get(c.action, len(ORDER)), c.address))
     if not changed:
         lines += ["", "No changes: Grafana matches the code."]
     blocks = [Block("\n".join(lines), required=True)]
@@ -116,6 +139,11 @@ def _forced_by(change: ResourceChange, path: tuple) -> str:
 
 
 def resource_section(change: ResourceChange) -> str:
+    if change.importing is not None and change.action == "no-op":
+        findings = [Finding("imported", note=f"adopted as it is in Grafana (import id {change.importing!r}); "
+                                             "nothing changes")]
+        summary = f"{summary_code(change.address)} · import"
+        return details(summary, [line for finding in findings for line in finding_lines(finding)])
     if change.action == "create":
         findings = created_lines(change)
         heading = "create"
@@ -126,6 +154,8 @@ def resource_section(change: ResourceChange) -> str:
     else:
         findings = update_findings(change)
         heading = change.action
+    if change.importing is not None:
+        heading = f"import + {heading}"
     summary = f"{summary_code(change.address)} · {heading}"
     if change.action in ("update", "replace"):
         title = dashboard_diff.title(change.after.get("config_json")) if change.type in DASHBOARD_TYPES \

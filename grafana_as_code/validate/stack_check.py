@@ -72,7 +72,50 @@ def check_stack(stack_name: str, tf: dict[str, Any], schema: ProviderSchema) -> 
     for type_name, name, body in _labelled(tf.get("data")):
         if type_name.startswith("grafana_"):
             checker.check_instance(schema.data_sources, type_name, f"data.{type_name}.{name}", body)
+    _check_imports(checker, stack_name, tf)
     return sorted(set(checker.problems), key=lambda p: (p.where, p.field, p.message))
+
+
+IMPORT_ARGUMENTS = frozenset({"to", "id", "provider", "for_each", "//"})
+_IMPORT_TARGET = re.compile(r"^(grafana_\w+)\.([A-Za-z_][\w-]*)$")
+
+
+def _check_imports(checker: _StackChecker, stack_name: str, tf: dict[str, Any]) -> None:
+    """Top-level ``import`` blocks (Terraform >= 1.5): each fills a resource of this stack, with an id in the format
+    the provider documents for its type (grafana_as_code/adopt/import_ids.py)."""
+    from grafana_as_code.adopt.import_ids import check_import_id
+
+    blocks = tf.get("import")
+    if blocks is None:
+        return
+    if not isinstance(blocks, list):
+        checker.add(f"{stack_name} import", "", "expected a list of import blocks")
+        return
+    declared = {(type_name, name) for type_name, name, _ in _labelled(tf.get("resource"))}
+    targets: set[str] = set()
+    for index, block in enumerate(blocks):
+        where = f"{stack_name} import[{index}]"
+        if not isinstance(block, dict):
+            checker.add(where, "", "expected an object with `to` and `id`")
+            continue
+        for key in sorted(set(block) - IMPORT_ARGUMENTS):
+            checker.add(where, key, "unknown argument of an import block (to, id, provider, for_each)")
+        to, import_id = block.get("to"), block.get("id")
+        match = _IMPORT_TARGET.match(to) if isinstance(to, str) else None
+        if match is None:
+            checker.add(where, "to", f"expected the address of a grafana resource (type.name), got {to!r}")
+            continue
+        if (match.group(1), match.group(2)) not in declared:
+            checker.add(where, "to", f"{to} is not a resource of this stack: an import needs the resource it fills")
+        if to in targets:
+            checker.add(where, "to", f"{to} is imported twice")
+        targets.add(to)
+        if not isinstance(import_id, str) or not import_id:
+            checker.add(where, "id", f"expected the import id as a non-empty string, got {import_id!r}")
+            continue
+        problem = check_import_id(match.group(1), import_id)
+        if problem:
+            checker.add(where, "id", problem)
 
 
 def _scope(tf: dict[str, Any], schema: ProviderSchema) -> Scope:
