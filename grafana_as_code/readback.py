@@ -201,6 +201,19 @@ def time_of_day_read_back(text: str) -> str:
     return f"{int(hours):02d}:{int(minutes):02d}"
 
 
+def canonical_header(name: str) -> str:
+    """Go's ``textproto.CanonicalMIMEHeaderKey``: ``x-scope-orgid`` → ``X-Scope-Orgid``; names with characters
+    outside an HTTP token are left as they are, as Go does."""
+    if not name or not all(c.isalnum() and c.isascii() or c in "!#$%&'*+-.^_`|~" for c in name):
+        return name
+    return "-".join(part[:1].upper() + part[1:].lower() for part in name.split("-"))
+
+
+def json_read_back(text: str) -> str:
+    """A JSON attribute the provider re-encodes with Go's json.Marshal (state) or NormalizeJsonString (plan)."""
+    return go_json(decode_as_go(text))
+
+
 def template_read_back(text: str) -> str:
     """Grafana trims a message template (and wraps one without ``define``; ours always have one)."""
     return text.strip()
@@ -243,6 +256,7 @@ class ReadBack:
     source: str  # where the fact is in their source
     read_back: Callable[[str], str]  # the value in state after Grafana returned what we wrote
     state_func: Callable[[str], str] = lambda value: value  # what the provider makes of our value in the plan
+    on_keys: bool = False  # the attribute is a map whose *keys* are read back
 
 
 _POLICY_LEVELS = ("", "policy.*.", "policy.*.policy.*.", "policy.*.policy.*.policy.*.",
@@ -300,6 +314,17 @@ READ_BACK: tuple[ReadBack, ...] = (
              "panel ids: rule links name them)",
              "provider resource_dashboard.go NormalizeDashboardConfigJSON; grafana dashboard_service.go "
              "BuildSaveDashboardCommand", dashboard_read_back, dashboard_state),
+    ReadBack("data source json_data_encoded", "grafana_data_source", "json_data_encoded",
+             "the provider stores json.Marshal of the jsonData Grafana returns, and normalizes our value the same "
+             "way (NormalizeJsonString) before comparing", "provider resource_data_source.go "
+             "datasourceConfigToState, datasourceJSONDataAttribute (StateFunc, SuppressEquivalentJSONDiffs)",
+             json_read_back, json_read_back),
+    ReadBack("data source http_headers names", "grafana_data_source", "http_headers",
+             "the provider keeps our header values (Grafana never returns them) and drops names Grafana no longer "
+             "returns; names are case-insensitive, so we write Go's canonical form, which reads back the same "
+             "whether Grafana stores names as sent or canonically (not verified against a live Grafana)",
+             "provider resource_data_source.go datasourceConfigToState/removeHeadersFromJSONData; Go "
+             "net/textproto CanonicalMIMEHeaderKey", canonical_header, on_keys=True),
 )
 
 
@@ -330,6 +355,9 @@ def differences(resource_type: str, block: dict[str, Any]) -> list[tuple[ReadBac
         if row.resource_type != resource_type:
             continue
         for path, value in values_at(block, row.attribute):
+            if row.on_keys and isinstance(value, dict):
+                out += [(row, f"{path}[{key}]", key, row.read_back(key)) for key in value if row.read_back(key) != key]
+                continue
             if not isinstance(value, str) or "${" in value:
                 continue  # references are resolved by Terraform, not written by us
             planned, stored = row.state_func(value), row.read_back(value)

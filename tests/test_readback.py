@@ -37,9 +37,17 @@ EXAMPLES = {
     "mute timing days of month": ("1:1", "1"),
     "mute timing years": ("2026:2026", "2026"),
     "message template": ('\n{{ define "x" }}hi{{ end }}\n\n', '{{ define "x" }}hi{{ end }}'),
+    "data source json_data_encoded": ('{"b": "<x>", "a": 1.0}', '{"a":1,"b":"\\u003cx\\u003e"}'),
+    "data source http_headers names": ("X-Scope-OrgID", "X-Scope-Orgid"),
     "dashboard config_json": ('{"id":3,"version":9,"uid":"u","title":" T ","panels":[{"id":1,"type":"text"}]}',
                               '{"panels":[{"type":"text"}],"title":"T","uid":"u"}'),
 }
+
+
+def test_header_names_are_checked_by_their_keys() -> None:
+    block = {"http_headers": {"X-Scope-OrgID": "t", "X-Api-Key": "k"}}
+    ((row, path, written, returned),) = readback.differences("grafana_data_source", block)
+    assert row.name == "data source http_headers names" and written == "X-Scope-OrgID" and returned == "X-Scope-Orgid"
 
 
 @pytest.mark.parametrize("row", READ_BACK, ids=lambda row: f"{row.name}@{row.attribute}")

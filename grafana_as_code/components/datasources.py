@@ -4,6 +4,7 @@ from __future__ import annotations
 from imports.grafana import DataSource as DataSourceResource
 
 from ..bindings.runtime import Component
+from ..readback import canonical_header
 from ..cdk import Construct, Fn
 from ..datasources import DataSource
 from ..secrets import Secret
@@ -19,7 +20,8 @@ class DataSources(Component):
         for source in sources:
             secure = ({key: variables.value(secret.name) for key, secret in source.secure_json_data.items()}
                       if source.secure_json_data else None)
-            headers = ({name: variables.value(v.name) if isinstance(v, Secret) else v
+            # header names in Go's canonical form, which Grafana cannot return in another case (readback.READ_BACK)
+            headers = ({canonical_header(name): variables.value(v.name) if isinstance(v, Secret) else v
                         for name, v in source.http_headers.items()} if source.http_headers else None)
             self._by_uid[source.uid] = DataSourceResource(
                 self, source.uid, logical_id=terraform_name(source.uid),

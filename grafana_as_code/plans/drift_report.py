@@ -6,8 +6,9 @@ Sources, per environment:
   * ``resource_changes`` other than no-op: what the next apply would do to make Grafana match the code. On the
     deployed branch that is drift too (an object deleted in the UI shows as a create here), and it is where the
     provider's permanent diffs appear. An address found in both is one item.
-Each difference goes through ``noise``; an object whose differences are all noise is listed apart with the reason
-and does not count as drift. The exit code follows ``terraform plan -detailed-exitcode``: 0 none, 2 drift.
+Each difference of a refreshed object goes through ``noise``; an object whose differences are all noise is listed
+apart with the reason and does not count as drift. A planned update is never noise: if all its differences only
+look like noise, the provider still rewrites the object on every apply, a permanent diff, reported as such. The exit code follows ``terraform plan -detailed-exitcode``: 0 none, 2 drift.
 """
 from __future__ import annotations
 
@@ -36,10 +37,11 @@ class DriftItem:
     real: list[Finding] = field(default_factory=list)
     noise: list[tuple[Finding, str]] = field(default_factory=list)
     whole: bool = False  # the object itself appeared or disappeared: drift whatever its attributes say
+    permanent: bool = False  # a planned update whose differences only look like noise: rewritten on every apply
 
     @property
     def is_drift(self) -> bool:
-        return self.whole or bool(self.real)
+        return self.whole or self.permanent or bool(self.real)
 
 
 def marker(envs: list[str]) -> str:
@@ -57,17 +59,22 @@ def analyse(plan: Plan) -> list[DriftItem]:
         if change.address in items:
             items[change.address].how += f"; {_PLAN_WORDS[change.action]}"
         else:
-            items[change.address] = drift_item(change, _PLAN_WORDS[change.action])
+            items[change.address] = drift_item(change, _PLAN_WORDS[change.action], planned=True)
     return [items[address] for address in sorted(items)]
 
 
-def drift_item(change: ResourceChange, how: str = "") -> DriftItem:
-    """One changed object, its differences split into drift and noise."""
+def drift_item(change: ResourceChange, how: str = "", planned: bool = False) -> DriftItem:
+    """One changed object, its differences split into drift and noise (``planned``: from resource_changes)."""
     if change.action != "update":
         what = describe(change, change.before if change.action == "delete" else change.after)
         return DriftItem(change.address, how + (f" ({what})" if what else ""), whole=True)
     real, noise = split(change.type, update_findings(change))
     real = [f for f in real if f.kind != "computed"]
+    if planned and not real and noise:
+        reasons = "; ".join(sorted({why for _, why in noise}))
+        return DriftItem(change.address, f"a permanent diff: the code writes a value Grafana returns in another "
+                                         f"form ({reasons}), so every apply rewrites it; write the form Grafana "
+                                         f"returns (grafana_as_code/readback.py)", [], noise, permanent=True)
     return DriftItem(change.address, how, real, noise)
 
 

@@ -1,16 +1,22 @@
-"""Known permanent-diff noise of the Grafana provider: differences that are not a person's edit.
+"""Differences between two of Grafana's own answers that are not a person's edit ("noise"), with their reasons.
 
-Each rule names why a difference is not drift, so a drift report can show its reasoning instead of hiding things.
-The rules come from the provider's documented normalizations and issues (see ../shared/reference/
-grafana-provider.md): equal durations (#941), JSON re-marshalling of config_json and models, ``id``/``version``
-bumped by Grafana and stripped by the provider (#223), model defaults it strips (#948, #936), schema migrations
-Grafana runs when a dashboard is opened (grafana/grafana#104213), set order, and empty-versus-unset values.
+They are recognised only in ``resource_drift`` (a refresh: the last state against Grafana's answer now), where both
+sides come from Grafana, so a difference in spelling cannot be anybody's edit. A difference Terraform *plans*
+(``resource_changes``) is never noise: apply would rewrite the object on every run, which is a permanent diff to
+fix, not to hide (drift_report reports it as one). That is why our stacks write every value the way Grafana returns
+it (grafana_as_code/readback.py).
+
+``RULES`` is the list, one row per kind of noise, with who causes it (the provider's normalizations and issues, see
+../shared/reference/grafana-provider.md) and whether our own stacks can still produce it as a planned change: the
+goal is that none can, and ``OUR_STACKS_CAN_PRODUCE`` names the rows that still do.
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 from typing import Any
+
+from dataclasses import dataclass
 
 from .findings import MISSING, Finding
 
@@ -26,6 +32,40 @@ _GRAFANA_MANAGED = {
     "schemaVersion": "migrated by Grafana when the dashboard is opened or saved",
     "pluginVersion": "migrated by Grafana when the panel's plugin is updated",
 }
+
+
+@dataclass(frozen=True)
+class NoiseRule:
+    name: str
+    cause: str  # who makes the difference, and why no way of writing our values avoids it in a refresh
+    ours: str | None  # None: our stacks never produce it as a planned change; else when they still can
+    prevented_by: tuple[str, ...] = ()  # the readback.READ_BACK rows that keep it out of our plans
+
+
+RULES: tuple[NoiseRule, ...] = (
+    NoiseRule("json reformatted", "the provider re-encodes JSON attributes (config_json, rule models, json_data) "
+              "with Go's encoding/json in its StateFuncs; an older state may hold another encoding", None,
+              ("dashboard config_json", "rule model", "data source json_data_encoded")),
+    NoiseRule("reordered", "Terraform prints the elements of a set in hash order", None),
+    NoiseRule("empty and unset", "the SDKv2 provider reads an unset optional value back as empty", None),
+    NoiseRule("whitespace", "Grafana trims message templates; the provider compares them trimmed", None,
+              ("message template",)),
+    NoiseRule("equal durations", "Grafana returns durations in its own spelling (model.Duration: 24h → 1d; rule "
+              "for: 5m0s)", None, ("policy group_interval", "policy repeat_interval", "policy group_wait",
+                                   "rule for", "rule keep_firing_for", "rule notification_settings group_wait",
+                                   "rule notification_settings group_interval",
+                                   "rule notification_settings repeat_interval")),
+    NoiseRule("General folder", "a dashboard in the General folder reads back as folder \"\" or \"0\"", None),
+    NoiseRule("model defaults", "Grafana adds intervalMs 1000 / maxDataPoints 43200 to rule models; the provider "
+              "strips them (#948, #936)", None, ("rule model",)),
+    NoiseRule("Grafana-managed dashboard fields", "Grafana bumps version on every save, and Grafana 12.0.0 migrated "
+              "schemaVersion/pluginVersion when reading a dashboard (grafana/grafana#104213, fixed in 12.0.1)",
+              "against Grafana 12.0.0 only, for a dashboard whose schemaVersion is older than Grafana's",
+              ("dashboard config_json",)),
+    NoiseRule("header name case", "HTTP header names are case-insensitive; a Grafana that stores them canonically "
+              "returns X-Scope-Orgid for X-Scope-OrgID", None, ("data source http_headers names",)),
+)
+OUR_STACKS_CAN_PRODUCE = tuple(rule.name for rule in RULES if rule.ours)
 
 
 def seconds(text: str) -> float | None:
