@@ -112,6 +112,13 @@ def parse_datasource(text: str, where: str, env: Environment, endpoint: Mapping[
                                              where, "basic_auth.password")
     url = fields.str("url", None)
     _warn_removed_keys(fields)
+    headers = _secret_map(fields, "http_headers", f"HTTP header of data source {uid}:", plain_allowed=True)
+    seen: dict[str, str] = {}
+    for name in headers:  # header names are case-insensitive, and written in one canonical case (readback.py)
+        if name.lower() in seen:
+            raise fields.error("http_headers", f"{name!r} and {seen[name.lower()]!r} are the same header "
+                                               "(header names ignore case)")
+        seen[name.lower()] = name
     return DataSource(
         uid=uid,
         name=fields.str("name"),
@@ -125,7 +132,7 @@ def parse_datasource(text: str, where: str, env: Environment, endpoint: Mapping[
         username=fields.str("username", None),
         json_data=frozen(fields.mapping("json_data", {})),
         secure_json_data=MappingProxyType(dict(sorted(secure.items()))),
-        http_headers=_secret_map(fields, "http_headers", f"HTTP header of data source {uid}:", plain_allowed=True),
+        http_headers=headers,
     )
 
 
