@@ -21,7 +21,8 @@ from typing import Any
 class DeleteSemantics:
     resource_type: str
     deleted_by: str  # the key the provider's delete uses
-    replacement_keeps_key: bool  # whether a replacement (ForceNew) may keep that key
+    # whether a replacement (ForceNew) may keep that key, or cannot exist next to the old object at all
+    replacement_keeps_key: bool
     source: str  # provider v4.45.1, internal/resources/grafana/
 
     @property
@@ -50,6 +51,9 @@ DELETE_SEMANTICS: dict[str, DeleteSemantics] = {d.resource_type: d for d in (
                     "disable_provenance is ForceNew"),
     DeleteSemantics("grafana_notification_policy", "the org's single tree (reset to Grafana's default)", True,
                     "resource_alerting_notification_policy.go deleteNotificationPolicy: ResetPolicyTree"),
+    DeleteSemantics("grafana_team", "numeric team id (Grafana's own), but names are unique per org", True,
+                    "resource_team.go Delete: DeleteTeamByID; a replacement keeps the name, and Grafana refuses a "
+                    "second team of that name, so creating it first fails"),
     DeleteSemantics("grafana_folder_permission", "folder uid (all permissions reset)", True,
                     "resource_folder_permission.go: permissions of the folder set to none"),
 )}
