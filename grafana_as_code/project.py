@@ -120,7 +120,7 @@ def load_catalog(layout: Layout, env: Environment, folders: list[Folder], dataso
     catalog = Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources), dashboards=dashboards,
                       rule_groups=rule_groups, notifications=notifications, teams=tuple(teams or ()),
                       folder_access=tuple(access or ()))
-    adoption = load_adoption(layout.adopt, env.name, declared_keys(catalog), env.grafana.org_id)
+    adoption = load_adoption(layout.adopt, env.name, declared_keys(catalog), env.grafana.org_id, env.grafana.version)
     return replace(catalog, adoption=adoption)
 
 

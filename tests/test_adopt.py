@@ -219,3 +219,16 @@ def test_plan_report_shows_imports_as_their_own_kind_of_change() -> None:
             "`terraform_data.adopted_as_is`; 1 of them then changes to match the code") in report
     assert "<code>terraform_data.adopted_as_is</code> · import</summary>" in report
     assert "<code>terraform_data.adopted_and_changed</code> · import + update" in report
+
+
+def test_adopting_a_rule_group_below_11_6_warns_about_rule_uids() -> None:
+    from grafana_as_code.adopt.adopt_file import parse_adoption
+    from grafana_as_code.errors import collecting_warnings
+    declared = {"grafana_rule_group": {("f", "g")}}
+    data = {"rule_groups": [{"folder": "f", "group": "g"}]}
+    with collecting_warnings() as warnings:
+        parse_adoption(data, "adopt/dev.yaml", declared, "dev", None, (11, 5))
+    assert [(w.field, "11.5.2" in w.message) for w in warnings] == [("rule_groups[0]", True)]
+    with collecting_warnings() as warnings:
+        adoption = parse_adoption(data, "adopt/dev.yaml", declared, "dev", 2, (12, 1))
+    assert warnings == [] and adoption.entries[0].import_id == "2:f:g"

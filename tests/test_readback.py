@@ -158,3 +158,14 @@ def test_create_before_destroy_on_a_contact_point_is_refused() -> None:
     assert len(problems) == 2
     assert "grafana_contact_point.oncall" in problems[0] and "every integration of that name" in problems[0]
     assert "not documented" in problems[1]
+
+
+def test_the_stack_validator_refuses_an_unsafe_lifecycle(tmp_path: Path, provider_schema: Path) -> None:
+    from grafana_as_code.validate.run import validate_outdir
+    stack_dir = tmp_path / "out" / "stacks" / "dev"
+    stack_dir.mkdir(parents=True)
+    (stack_dir / "cdk.tf.json").write_text(json.dumps({"resource": {"grafana_contact_point": {"oncall": {
+        "name": "oncall", "email": [{"addresses": ["a@example.com"]}], "lifecycle": {"create_before_destroy": True}}}}}))
+    problems = [p for p in validate_outdir(tmp_path / "out", provider_schema) if p.field == "lifecycle"]
+    assert [p.where for p in problems] == ["dev grafana_contact_point.oncall"]
+    assert "every integration of that name" in problems[0].message

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Collector, UserError
+from ..errors import Collector, UserError, warn
 from ..yaml_io import Fields, display_path, load_yaml
 from .import_ids import POLICY_ID, id_problem, import_id
 
@@ -86,8 +86,14 @@ def _keys(fields: Fields, kind: str) -> list[tuple[str, Key]]:
     return [(f"{kind}[{index}]", (value,)) for index, value in enumerate(fields.str_list(kind, []))]
 
 
+# Rules with a uid added to a group that already exists need Grafana 11.5.2 (grafana/grafana#100450, provider #1928);
+# an adopted group gets our rules, with their uids, on the first apply. Versions here are major.minor: below 11.6 the
+# patch level is unknown, so it is a warning.
+RULE_UIDS_IN_EXISTING_GROUPS = (11, 6)
+
+
 def parse_adoption(data: Any, where: str, declared: dict[str, set[Key]], env_name: str,
-                   org_id: int | None) -> Adoption:
+                   org_id: int | None, grafana_version: tuple[int, int] = RULE_UIDS_IN_EXISTING_GROUPS) -> Adoption:
     """The adoption list, checked against what the environment's stack declares (``declared``: type → keys)."""
     fields = Fields(data if data is not None else {}, where)
     fields.only(KINDS)
@@ -113,12 +119,18 @@ def parse_adoption(data: Any, where: str, declared: dict[str, set[Key]], env_nam
                                     f"{env_name!r}, so there is nothing to adopt it into; add its definition or "
                                     f"remove the entry (declared: {', '.join(known) or 'none'})")
                 entries.append(Adopted(resource_type, key, import_id(resource_type, key, org_id), where, field))
+                if resource_type == "grafana_rule_group" and grafana_version < RULE_UIDS_IN_EXISTING_GROUPS:
+                    version = ".".join(map(str, grafana_version))
+                    warn(where, field, f"environment {env_name!r} runs Grafana {version}: adding rules with a uid to "
+                                       "an existing group needs 11.5.2 or later (grafana/grafana#100450); make sure "
+                                       "it runs 11.5.2 or later before applying")
     problems.raise_if_any()
     return Adoption(file=where, entries=tuple(entries))
 
 
-def load_adoption(directory: Path, env_name: str, declared: dict[str, set[Key]], org_id: int | None) -> Adoption:
+def load_adoption(directory: Path, env_name: str, declared: dict[str, set[Key]], org_id: int | None,
+                  grafana_version: tuple[int, int] = RULE_UIDS_IN_EXISTING_GROUPS) -> Adoption:
     path = adopt_path(directory, env_name)
     if not path.is_file():
         return Adoption()
-    return parse_adoption(load_yaml(path), display_path(path), declared, env_name, org_id)
+    return parse_adoption(load_yaml(path), display_path(path), declared, env_name, org_id, grafana_version)

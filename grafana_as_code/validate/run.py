@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from grafana_as_code.errors import Problem, UserError
+from grafana_as_code.lifecycles import lifecycle_problems
 from grafana_as_code.validate.schema import ProviderSchema, load_schema
 from grafana_as_code.validate.stack_check import check_stack
 
@@ -62,6 +63,9 @@ def validate_stacks(outdir: Path, schema: ProviderSchema) -> list[Problem]:
         tf = _read_stack(stack_file, problems)
         if tf is not None:
             problems.extend(check_stack(stack_dir.name, tf, schema))
+            # lifecycles the provider's delete semantics make unsafe (grafana_as_code/lifecycles.py)
+            problems.extend(Problem(f"{stack_dir.name} {problem.split(':', 1)[0]}", "lifecycle",
+                                    problem.split(": ", 1)[1]) for problem in lifecycle_problems(tf))
     return sorted(problems, key=lambda p: (p.where, p.field, p.message))
 
 
