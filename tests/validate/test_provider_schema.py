@@ -110,7 +110,7 @@ def valid_stack() -> dict[str, Any]:
                     "name": "platform-slack",
                     "slack": [{"url": "${var.slack_webhook_url}", "title": '{{ template "slack.title" . }}',
                                "mention_channel": "here", "disable_resolve_message": False}],
-                    "lifecycle": {"create_before_destroy": True},
+                    "lifecycle": {"create_before_destroy": False},  # True is unsafe for contact points (lifecycles.py)
                     "depends_on": ["grafana_message_template.slack"],
                 },
             },
