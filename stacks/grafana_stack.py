@@ -40,6 +40,7 @@ class GrafanaStack(TerraformStack):
         Teams(self, "teams", catalog.teams, catalog.folder_access, folders, org_id)
         dashboards = Dashboards(self, "dashboards", catalog.dashboards, folders, org_id)
         notifications = NotificationResources(self, "notifications", catalog.notifications, secrets, org_id)
-        rules = RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id, targets=notifications)
+        rules = RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id,
+                           targets=notifications)
         # Objects that already exist in this Grafana: imported into their resources instead of created (adopt/).
         import_adopted(catalog.adoption, declared_resources(folders, datasources, dashboards, notifications, rules))

@@ -60,7 +60,8 @@ def _one_of_each(root: Path) -> dict:
     return {
         "folders": [catalog.folders[0].uid], "datasources": [catalog.datasources[0].uid],
         "dashboards": [catalog.dashboards[0].uid], "rule_groups": [{"folder": group.folder_uid, "group": group.name}],
-        "contact_points": [notifications.contact_points[0].name], "message_templates": [notifications.templates[0].name],
+        "contact_points": [notifications.contact_points[0].name],
+        "message_templates": [notifications.templates[0].name],
         "mute_timings": [notifications.mute_timings[0].name], "notification_policy": True,
     }
 

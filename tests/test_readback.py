@@ -92,7 +92,8 @@ def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     root = copy_project(tmp_path_factory.mktemp("readback") / "project")
     result = run_cli(root, "synth")
     assert result.returncode == 0, result.stderr
-    return {p.parent.name: json.loads(p.read_text()) for p in sorted((root / "cdktf.out" / "stacks").glob("*/cdk.tf.json"))}
+    stacks = sorted((root / "cdktf.out" / "stacks").glob("*/cdk.tf.json"))
+    return {p.parent.name: json.loads(p.read_text()) for p in stacks}
 
 
 def test_no_value_we_emit_differs_from_what_grafana_returns(stacks: dict[str, dict]) -> None:
@@ -165,7 +166,8 @@ def test_the_stack_validator_refuses_an_unsafe_lifecycle(tmp_path: Path, provide
     stack_dir = tmp_path / "out" / "stacks" / "dev"
     stack_dir.mkdir(parents=True)
     (stack_dir / "cdk.tf.json").write_text(json.dumps({"resource": {"grafana_contact_point": {"oncall": {
-        "name": "oncall", "email": [{"addresses": ["a@example.com"]}], "lifecycle": {"create_before_destroy": True}}}}}))
+        "name": "oncall", "email": [{"addresses": ["a@example.com"]}],
+        "lifecycle": {"create_before_destroy": True}}}}}))
     problems = [p for p in validate_outdir(tmp_path / "out", provider_schema) if p.field == "lifecycle"]
     assert [p.where for p in problems] == ["dev grafana_contact_point.oncall"]
     assert "every integration of that name" in problems[0].message

@@ -30,10 +30,10 @@ class NotificationResources(Component):
                  org_id: str | None = None) -> None:
         super().__init__(scope, id)
         self._variables = variables
-        self.templates = templates = {t.name: MessageTemplate(self, f"template-{t.name}", logical_id=terraform_name(t.name),
-                                             name=t.name, template=readback.template_read_back(t.text),
-                                             org_id=org_id)
-                     for t in notifications.templates}
+        self.templates = templates = {
+            t.name: MessageTemplate(self, f"template-{t.name}", logical_id=terraform_name(t.name), name=t.name,
+                                    template=readback.template_read_back(t.text), org_id=org_id)
+            for t in notifications.templates}
         group_of = {define: t.name for t in notifications.templates for define in t.defines}
         self.contact_points = {
             point.name: ContactPointResource(
@@ -121,7 +121,7 @@ _RANGE_READ_BACK = {"weekdays": readback.weekdays_read_back, "days_of_month": re
 
 
 def _interval(interval: Interval) -> dict[str, Any]:
-    # Ranges and times as Grafana returns them ("may:august" → "5:8", "monday:monday" → "monday"): readback.READ_BACK.
+    # Ranges and times as Grafana returns them ("may:august" → "5:8", "monday:monday" → "monday"): see readback.py.
     out: dict[str, Any] = {key: [read_back(value) for value in getattr(interval, key)]
                            for key, read_back in _RANGE_READ_BACK.items() if getattr(interval, key)}
     if interval.times:

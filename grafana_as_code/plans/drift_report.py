@@ -8,7 +8,8 @@ Sources, per environment:
     provider's permanent diffs appear. An address found in both is one item.
 Each difference of a refreshed object goes through ``noise``; an object whose differences are all noise is listed
 apart with the reason and does not count as drift. A planned update is never noise: if all its differences only
-look like noise, the provider still rewrites the object on every apply, a permanent diff, reported as such. The exit code follows ``terraform plan -detailed-exitcode``: 0 none, 2 drift.
+look like noise, the provider still rewrites the object on every apply, a permanent diff, reported as such.
+The exit code follows ``terraform plan -detailed-exitcode``: 0 none, 2 drift.
 """
 from __future__ import annotations
 

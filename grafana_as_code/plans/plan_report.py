@@ -77,7 +77,8 @@ def _environment(plan: Plan) -> list[Block]:
         lines += ["", *shown]
         if len(warnings) > len(shown):
             lines.append(f"- … and {len(warnings) - len(shown)} more warnings; see the details below")
-    changed = sorted((c for c in plan.changes if c.mode == "managed" and (c.action in ORDER or c.importing is not None)),
+    changed = sorted((c for c in plan.changes
+                      if c.mode == "managed" and (c.action in ORDER or c.importing is not None)),
                      key=lambda c: (ORDER.get(c.action, len(ORDER)), c.address))
     if not changed:
         lines += ["", "No changes: Grafana matches the code."]
