@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEFINITION_DIRS = ("environments", "datasources", "dashboards", "alerts", "teams")
+DEFINITION_DIRS = ("environments", "datasources", "dashboards", "alerts", "teams", "adopt")
 CODE = ("main.py", "cdktf.json", "stacks", "grafana_as_code", "imports")
 
 

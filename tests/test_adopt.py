@@ -14,7 +14,7 @@ from grafana_as_code.project import load_project
 from grafana_as_code.validate.schema import load_schema
 from grafana_as_code.validate.stack_check import check_stack
 
-from project_copy import REPO, copy_project, edit, run_cli
+from project_copy import copy_project, edit, run_cli
 
 # (type, the parts of its id, what the provider's import.sh documents for them, without and with the org)
 EXAMPLES = [
@@ -74,12 +74,13 @@ def _synth_dev(root: Path) -> dict:
 
 def test_one_import_block_per_adopted_object_with_the_documented_id(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
-    (root / "adopt").mkdir()
+    (root / "adopt").mkdir(exist_ok=True)
     adopt = _one_of_each(root)
     (root / "adopt" / "dev.yaml").write_text(json.dumps(adopt))
     stack = _synth_dev(root)
     imports = {block["to"]: block["id"] for block in stack["import"]}
     assert len(imports) == len(stack["import"]) == 8
+    assert stack["terraform"]["required_version"] == ">= 1.5.0"  # import blocks need Terraform 1.5
     group = adopt["rule_groups"][0]
     expected_ids = {"grafana_folder": adopt["folders"][0], "grafana_data_source": adopt["datasources"][0],
                     "grafana_dashboard": adopt["dashboards"][0],
@@ -101,20 +102,22 @@ def test_one_import_block_per_adopted_object_with_the_documented_id(tmp_path: Pa
 def test_an_org_id_prefixes_every_import_id(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     edit(root / "environments" / "dev.yaml", "  retries: 5", "  org_id: 3\n  retries: 5")
-    (root / "adopt").mkdir()
+    (root / "adopt").mkdir(exist_ok=True)
     (root / "adopt" / "dev.yaml").write_text(json.dumps(_one_of_each(root)))
     stack = _synth_dev(root)
     assert stack["import"] and all(block["id"].startswith("3:") for block in stack["import"])
 
 
-def test_no_adopt_file_no_import_blocks() -> None:
-    for catalog in load_project(REPO).catalogs:
-        assert catalog.adoption.entries == () or (REPO / "adopt" / f"{catalog.env.name}.yaml").is_file()
+def test_no_adopt_file_no_import_blocks(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    (root / "adopt" / "dev.yaml").unlink(missing_ok=True)
+    stack = _synth_dev(root)
+    assert "import" not in stack and "required_version" not in stack.get("terraform", {})
 
 
 def test_bad_adopt_entries_are_all_reported_and_nothing_is_written(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
-    (root / "adopt").mkdir()
+    (root / "adopt").mkdir(exist_ok=True)
     (root / "adopt" / "dev.yaml").write_text(
         "folders: [no-such-folder, intelliflow, intelliflow]\n"
         "contact_points: ['odd:name']\n"
