@@ -43,5 +43,5 @@ class GrafanaStack(TerraformStack):
         rules = RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id,
                            targets=notifications)
         # Objects that already exist in this Grafana: imported into their resources instead of created (adopt/).
-        import_adopted(self, catalog.adoption,
+        import_adopted(catalog.adoption,
                        declared_resources(folders, datasources, dashboards, notifications, rules))

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..adopt.adopt_file import Adoption, Key
-from ..cdk import TerraformStack
 from .dashboards import Dashboards
 from .datasources import DataSources
 from .folders import FolderTree
@@ -32,10 +31,8 @@ def declared_resources(folders: FolderTree, datasources: DataSources, dashboards
     }
 
 
-def import_adopted(stack: TerraformStack, adoption: Adoption, resources: dict[str, Mapping[Key, Any]]) -> None:
-    if adoption.entries:
-        # import blocks need Terraform 1.5: say so, instead of an older Terraform's "unsupported block type"
-        stack.add_override("terraform.required_version", ">= 1.5.0")
+def import_adopted(adoption: Adoption, resources: dict[str, Mapping[Key, Any]]) -> None:
+    # Import blocks need Terraform 1.5; every stack already requires more (stacks/grafana_stack.py).
     # The adoption list was checked against the catalog when it was loaded, so every entry has its resource.
     for entry in adoption.entries:
         resources[entry.resource_type][entry.key].import_from(entry.import_id)
