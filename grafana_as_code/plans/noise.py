@@ -97,7 +97,8 @@ def reason(resource_type: str, finding: Finding) -> str | None:
             return f"equal durations ({before} = {after})"
         if key == "folder" and {before, after} <= {"", "0"}:
             return "both mean the General folder"
-    if (finding.added or finding.removed) and (key, after if finding.added else before) in _MODEL_DEFAULTS:
+    value = after if finding.added else before
+    if (finding.added or finding.removed) and isinstance(value, (int, float, str)) and (key, value) in _MODEL_DEFAULTS:
         return "a default the provider strips from rule models"
     if resource_type == "grafana_dashboard" and key in _GRAFANA_MANAGED and not finding.note:
         return _GRAFANA_MANAGED[key]

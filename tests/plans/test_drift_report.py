@@ -38,7 +38,8 @@ def test_normal_plan_merges_drift_with_the_planned_fix(fixtures: Path) -> None:
 
 
 @pytest.mark.parametrize("name, code", [("drift-refresh-only.json", 2), ("drift-noise-only.json", 0),
-                                        ("drift-normal-plan.json", 2), ("tf-refresh-only.json", 0)])
+                                        ("drift-normal-plan.json", 2), ("tf-refresh-only.json", 0),
+                                        ("grafana-changes.json", 2)])
 def test_exit_code_is_like_detailed_exitcode(fixtures: Path, name: str, code: int) -> None:
     result = run("drift-report", f"prod={fixtures / name}")
     assert result.returncode == code, result.stderr
@@ -64,6 +65,14 @@ def test_output_file_for_the_issue_body(fixtures: Path, tmp_path: Path) -> None:
 ])
 def test_noise_rules(before: object, after: object, noisy: bool) -> None:
     assert (reason("grafana_rule_group", Finding("x", before, after, path=("x",))) is not None) == noisy
+
+
+def test_an_added_or_removed_object_in_a_rule_model_is_compared_not_hashed() -> None:
+    """A whole object (not a scalar) added to a model is a real difference, never a crash (was a TypeError)."""
+    added = Finding(label="intervalMs", path=("rule", "data", "model", "intervalMs"), after={"nested": 1})
+    default = Finding(label="intervalMs", path=("rule", "data", "model", "intervalMs"), after=1000)
+    assert reason("grafana_rule_group", added) is None
+    assert reason("grafana_rule_group", default) == "a default the provider strips from rule models"
 
 
 def test_json_key_order_and_whitespace_are_noise_but_content_is_not() -> None:
