@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from project_copy import copy_project, schema_path
+from grafana_as_code.errors import UserError
+from grafana_as_code.project import Catalog, load_project
+from project_copy import SECRET_VALUES, content_root, copy_fixture_project, copy_project, run_cli, schema_path
 
 
 @pytest.fixture(scope="session")
@@ -17,4 +19,38 @@ def provider_schema() -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "project")
+    """A copy of the machinery tests' own small project (tests/fixtures/project-minimal), to break."""
+    return copy_fixture_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def content_loads() -> dict[str, Catalog | str]:
+    """The content (the repository, or CONTENT_ROOT) loaded environment by environment: a Catalog, or the text of
+    every problem that stopped it, so one broken environment fails its own checks with the message, not a crash."""
+    root = content_root()
+    loaded: dict[str, Catalog | str] = {}
+    for path in sorted((root / "environments").glob("*.yaml")):
+        try:
+            loaded[path.stem] = load_project(root, [path.stem]).catalogs[0]
+        except UserError as error:
+            loaded[path.stem] = str(error)
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def content_catalogs(content_loads: dict[str, Catalog | str]) -> dict[str, Catalog]:
+    """Every environment's Catalog; fails (with every problem's message) when one does not load."""
+    broken = {env: text for env, text in content_loads.items() if isinstance(text, str)}
+    if broken:
+        pytest.fail("\n".join(f"environment {env}:\n{text}" for env, text in broken.items()), pytrace=False)
+    return dict(content_loads)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def content_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``synth`` of a copy of the content, with every secret set in its environment; returns its cdktf.out."""
+    root = copy_project(tmp_path_factory.mktemp("content") / "project", definitions=content_root())
+    result = run_cli(root, "synth", env={**SECRET_VALUES, "PYTHONHASHSEED": "0"})
+    if result.returncode != 0:
+        pytest.fail(f"synth of the content failed:\n{result.stderr}", pytrace=False)
+    return root / "cdktf.out"

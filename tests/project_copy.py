@@ -1,15 +1,34 @@
-"""Helpers shared by tests and the benchmark: the repository, copies of it to break, and running the CLI on them."""
+"""Helpers shared by tests and the benchmark: the repository, copies of it to break, and running the CLI on them.
+
+Machinery tests copy the small project of their own (``FIXTURE_PROJECT``, tests/fixtures/project-minimal) with
+``copy_fixture_project``; only the content checks and the catalog requirements read the repository's definitions.
+"""
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURE_PROJECT = REPO / "tests" / "fixtures" / "project-minimal"
+SHUFFLE_LISTING = REPO / "tests" / "shuffle_listing"  # a sitecustomize that shuffles every directory listing
 DEFINITION_DIRS = ("environments", "datasources", "dashboards", "alerts", "teams", "adopt")
 CODE = ("main.py", "cdktf.json", "stacks", "grafana_as_code", "imports")
+
+# Secret values set while the content is synthesized: none may appear in the output.
+SECRET_VALUES = {"TF_VAR_grafana_auth": "glsa_SUPERSECRETTOKEN", "GRAFANA_AUTH": "admin:SUPERSECRETPASSWORD",
+                 "TF_VAR_postgres_password": "SUPERSECRETPGPASS", "TF_VAR_sentry_auth_token": "SUPERSECRETSENTRY",
+                 "TF_VAR_slack_bot_token": "xoxb-SUPERSECRETSLACK", "TF_VAR_pagerduty_integration_key": "SUPERSECRETPD",
+                 "TF_VAR_incident_webhook_url": "https://hooks.example.com/SUPERSECRETHOOK"}
+
+
+def content_root() -> Path:
+    """The project whose content the content checks read: the repository, or CONTENT_ROOT (tests/test_adding_content.py
+    points it at a copy with additions)."""
+    return Path(os.environ.get("CONTENT_ROOT", REPO)).resolve()
 
 
 COMMITTED_SCHEMA = REPO / "imports" / "grafana-provider-schema.json"  # the provider's contract, like a lock file
@@ -20,8 +39,17 @@ def schema_path() -> Path:
     return Path(os.environ.get("GRAFANA_PROVIDER_SCHEMA") or COMMITTED_SCHEMA)
 
 
-def copy_project(target: Path, reverse: bool = False) -> Path:
-    """A copy of the repository's definitions and code; ``reverse`` creates files in the opposite order."""
+def definition_files(source: Path) -> list[Path]:
+    return sorted(p for name in DEFINITION_DIRS if (source / name).exists()
+                  for p in (source / name).rglob("*") if p.is_file())
+
+
+def copy_project(target: Path, definitions: Path = REPO, shuffle_seed: int | None = None) -> Path:
+    """The code of the repository with the definition files of ``definitions`` (default: the repository's own).
+
+    With ``shuffle_seed``, directories and files are created in a seeded random order instead of sorted order (on
+    file systems that list entries in creation order, such as tmpfs, the listings then really differ).
+    """
     target.mkdir(parents=True, exist_ok=True)
     for name in CODE:
         source = REPO / name
@@ -32,14 +60,19 @@ def copy_project(target: Path, reverse: bool = False) -> Path:
     node_modules = REPO / "node_modules"
     if node_modules.exists():
         (target / "node_modules").symlink_to(node_modules)
-    for name in DEFINITION_DIRS:
-        source = REPO / name
-        files = sorted(p for p in source.rglob("*") if p.is_file()) if source.exists() else []
-        for path in reversed(files) if reverse else files:
-            destination = target / path.relative_to(REPO)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, destination)
+    files = definition_files(definitions)
+    if shuffle_seed is not None:
+        random.Random(shuffle_seed).shuffle(files)
+    for path in files:
+        destination = target / path.relative_to(definitions)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
     return target
+
+
+def copy_fixture_project(target: Path, shuffle_seed: int | None = None) -> Path:
+    """A copy of the machinery tests' own small project (tests/fixtures/project-minimal) with the repository's code."""
+    return copy_project(target, definitions=FIXTURE_PROJECT, shuffle_seed=shuffle_seed)
 
 
 def run_cli(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -52,8 +85,10 @@ def stack_files(outdir: Path) -> dict[str, bytes]:
     return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*")) if p.is_file()}
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    """Replace the first ``old`` in a copied definition file (which must contain it) to break it on purpose."""
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` in a copied definition file to break it on purpose; fails loudly when ``old`` is not there
+    (``count`` times), so a test never passes on a file it did not change."""
     text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
+    found = text.count(old)
+    assert found >= count, f"{old!r} is in {path} {found} time(s), expected at least {count}: the test's edit is stale"
+    path.write_text(text.replace(old, new, count))

@@ -1,7 +1,8 @@
-"""Alert rules run through the real Prometheus rule engine: `promtool check rules` and `promtool test rules`.
+"""Content checks of the alert rules, run through the real Prometheus rule engine: `promtool check rules` and
+`promtool test rules`, one parametrized case per rule file present (the repository's, or CONTENT_ROOT's).
 
-Every alert must have a unit test in alerts/tests/<file>.test.yaml with at least one case where it fires and one
-where it must stay silent.
+Every rule file must have its unit tests in alerts/tests/<name>.test.yaml with, for every alert, at least one case
+where it fires and one where it stays silent; every alert carries the labels the policy tree routes on.
 """
 from __future__ import annotations
 
@@ -12,15 +13,32 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-RULES = sorted((REPO / "alerts" / "rules").glob("*.yaml"))
-TESTS = REPO / "alerts" / "tests"
+from project_copy import content_root
+
+ROOT = content_root()
+RULES = sorted((ROOT / "alerts" / "rules").glob("*.yaml"))
+TESTS = ROOT / "alerts" / "tests"
+ROUTING_LABELS = ("severity", "system", "team")  # alerts/README.md, Conventions: every alert has exactly these
+SEVERITIES = ("critical", "warning", "info")
 
 
 def promtool() -> str:
     path = shutil.which("promtool")
     assert path, "promtool is not installed: run `make system-tools` (Debian package prometheus)"
     return path
+
+
+def unit_tests_of(rules: Path) -> Path:
+    path = TESTS / f"{rules.stem}.test.yaml"
+    assert path.is_file(), f"{rules.name} has no unit tests: write {path.relative_to(ROOT)} (alerts/README.md)"
+    return path
+
+
+
+def alerts_of(rules: Path) -> list[dict]:
+    document = yaml.safe_load(rules.read_text()) or {}
+    return [rule for group in document.get("groups") or [] for rule in group.get("rules") or []
+            if isinstance(rule, dict) and "alert" in rule]
 
 
 def test_there_are_rule_files() -> None:
@@ -35,18 +53,16 @@ def test_rules_pass_promtool_check(rules: Path) -> None:
 
 @pytest.mark.parametrize("rules", RULES, ids=lambda p: p.name)
 def test_rules_pass_their_unit_tests(rules: Path) -> None:
-    test_file = TESTS / f"{rules.stem}.test.yaml"
-    assert test_file.is_file(), f"{rules.name} has no unit tests at {test_file.relative_to(REPO)}"
-    result = subprocess.run([promtool(), "test", "rules", test_file.name], cwd=TESTS, capture_output=True, text=True)
+    tests = unit_tests_of(rules)
+    result = subprocess.run([promtool(), "test", "rules", tests.name], cwd=TESTS, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("rules", RULES, ids=lambda p: p.name)
 def test_every_alert_has_a_firing_and_a_silent_case(rules: Path) -> None:
-    alerts = {rule["alert"] for group in yaml.safe_load(rules.read_text())["groups"]
-              for rule in group["rules"] if "alert" in rule}
-    tests = yaml.safe_load((TESTS / f"{rules.stem}.test.yaml").read_text())["tests"]
+    alerts = {rule["alert"] for rule in alerts_of(rules)}
+    tests = (yaml.safe_load(unit_tests_of(rules).read_text()) or {}).get("tests") or []
     fires: set[str] = set()
     silent: set[str] = set()
     for case in tests:
@@ -54,6 +70,22 @@ def test_every_alert_has_a_firing_and_a_silent_case(rules: Path) -> None:
             (fires if check.get("exp_alerts") else silent).add(check["alertname"])
     assert sorted(alerts - fires) == [], "alerts never tested firing"
     assert sorted(alerts - silent) == [], "alerts never tested staying silent"
+
+
+@pytest.mark.parametrize("rules", RULES, ids=lambda p: p.name)
+def test_every_alert_has_the_routing_labels(rules: Path) -> None:
+    """The policy tree routes on these; an alert without them reaches only the root's default (alerts/README.md)."""
+    problems = []
+    for rule in alerts_of(rules):
+        labels = rule.get("labels") or {}
+        missing = [name for name in ROUTING_LABELS if name not in labels]
+        if missing:
+            problems.append(f"{rules.name}: {rule['alert']}: no {', '.join(missing)} label (every alert has "
+                            f"{', '.join(ROUTING_LABELS)})")
+        elif labels["severity"] not in SEVERITIES:
+            problems.append(f"{rules.name}: {rule['alert']}: severity {labels['severity']!r} is not one of "
+                            f"{', '.join(SEVERITIES)}")
+    assert problems == []
 
 
 def test_a_broken_expectation_is_caught(tmp_path: Path) -> None:

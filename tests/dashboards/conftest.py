@@ -1,4 +1,5 @@
-"""Shared fixtures: real Environment/DataSource objects from the repository, and small dashboard trees in tmp."""
+"""Shared fixtures: Environment/DataSource objects of the machinery tests' own project
+(tests/fixtures/project-minimal, never the repository's environments), and small dashboard trees in tmp."""
 from __future__ import annotations
 
 import dataclasses
@@ -14,7 +15,8 @@ from grafana_as_code.environment import Environment, load_environments
 from grafana_as_code.folders import load_folders
 from grafana_as_code.project import load_project
 
-REPO = Path(__file__).resolve().parents[2]
+from project_copy import FIXTURE_PROJECT, REPO
+
 FIXTURES = Path(__file__).with_name("fixtures")
 
 
@@ -30,16 +32,17 @@ def fixtures() -> Path:
 
 @pytest.fixture(scope="session")
 def project():
-    return load_project(REPO)
+    """The fixture project, loaded (its data sources are what imports are mapped to)."""
+    return load_project(FIXTURE_PROJECT)
 
 
 @pytest.fixture(scope="session")
 def environments() -> dict[str, Environment]:
-    return {env.name: env for env in load_environments(REPO / "environments")}
+    return {env.name: env for env in load_environments(FIXTURE_PROJECT / "environments")}
 
 
 def context_for(env: Environment, dashboards_root: Path) -> RenderContext:
-    sources = load_datasources(REPO / "datasources", env)
+    sources = load_datasources(FIXTURE_PROJECT / "datasources", env)
     return RenderContext(env=env, datasources=MappingProxyType({s.uid: s for s in sources}),
                          folders=MappingProxyType({f.path: f for f in load_folders(dashboards_root)}))
 

@@ -24,7 +24,7 @@ CASES = [
      "  - {type: stat, title: Up, stack: normal, queries: [{expr: up}]}\n",
      f"{F}: panels[0].stack: does not apply to a stat panel (an option of: timeseries)"),
     ("unknown data source", "title: T\ndatasource: promethues\n" + PANEL,
-     f"{F}: datasource: unknown data source 'promethues' in environment 'dev'; known: loki, mimir, postgres, "
+     f"{F}: datasource: unknown data source 'promethues' in environment 'dev'; known: loki, postgres, "
      "prometheus, sentry, tempo"),
     ("undefined data source variable", "title: T\npanels:\n  - {type: stat, title: Up, datasource: $ds, "
      "queries: [{expr: up}]}\n",

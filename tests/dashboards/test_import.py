@@ -8,6 +8,7 @@ import pytest
 
 from grafana_as_code.dashboards import import_dashboard
 from grafana_as_code.errors import UserError
+from project_copy import FIXTURE_PROJECT, edit
 
 
 @pytest.fixture()
@@ -51,9 +52,9 @@ def test_import_is_idempotent(imported, fixtures):
 
 def test_imported_and_raw_exports_load_and_validate(imported, fixtures, dashboard_tree):
     written, _ = imported  # written into tmp/dashboards/payments/, the tree dashboard_tree loads
-    raw = dashboard_tree.write("raw-export.json", (fixtures / "exported-payments.json").read_text()
-                               .replace("payments-overview", "payments-raw").replace("P1809F7CD0C75ACF3",
-                                                                                    "${DS_PROMETHEUS}"))
+    raw = dashboard_tree.write("raw-export.json", (fixtures / "exported-payments.json").read_text())
+    edit(raw, "payments-overview", "payments-raw")
+    edit(raw, "P1809F7CD0C75ACF3", "${DS_PROMETHEUS}", count=2)
     loaded = {d.uid: d for d in dashboard_tree.load(min_refresh="30s")}
     assert set(loaded) == {"payments-overview", "payments-raw"}
     assert loaded["payments-overview"].file == "dashboards/payments/payments-overview.json"
@@ -70,7 +71,7 @@ def test_raw_export_with_an_unknown_uid_is_reported(fixtures, dashboard_tree):
         dashboard_tree.load()
     assert str(caught.value).splitlines()[0] == (
         "dashboards/team/raw.json: dashboard 'payments-overview', panel 2 'p99 latency': data source "
-        "'P1809F7CD0C75ACF3' does not exist in environment 'dev' (known: loki, mimir, postgres, prometheus, "
+        "'P1809F7CD0C75ACF3' does not exist in environment 'dev' (known: loki, postgres, prometheus, "
         "sentry, tempo)")
 
 
@@ -83,11 +84,11 @@ def test_import_refuses_a_directory_that_is_not_a_folder(tmp_path, fixtures, pro
     assert str(caught.value) == "dashboards/nofolder: is not a folder: it has no _folder.yaml"
 
 
-def test_import_reads_the_repository_data_sources_by_default(tmp_path, fixtures, repo_root, monkeypatch):
+def test_import_reads_the_repository_data_sources_by_default(tmp_path, fixtures, monkeypatch):
     monkeypatch.chdir(tmp_path)
     root = tmp_path / "repo"
-    shutil.copytree(repo_root / "environments", root / "environments")
-    shutil.copytree(repo_root / "datasources", root / "datasources")
+    shutil.copytree(FIXTURE_PROJECT / "environments", root / "environments")
+    shutil.copytree(FIXTURE_PROJECT / "datasources", root / "datasources")
     (root / "dashboards" / "payments").mkdir(parents=True)
     (root / "dashboards" / "payments" / "_folder.yaml").write_text("title: Payments\n")
     written = import_dashboard(fixtures / "exported-payments.json", root / "dashboards" / "payments")
