@@ -54,3 +54,12 @@ def content_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if result.returncode != 0:
         pytest.fail(f"synth of the content failed:\n{result.stderr}", pytrace=False)
     return root / "cdktf.out"
+
+
+@pytest.fixture(scope="session")
+def fixture_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``synth`` of a copy of the fixture project (PYTHONHASHSEED 0, every secret set); returns its cdktf.out."""
+    root = copy_fixture_project(tmp_path_factory.mktemp("fixture-synth") / "project")
+    result = run_cli(root, "synth", env={**SECRET_VALUES, "PYTHONHASHSEED": "0"})
+    assert result.returncode == 0, result.stderr
+    return root / "cdktf.out"

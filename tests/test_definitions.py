@@ -1,4 +1,8 @@
-"""Bad definition files: each stops with one message naming the file and the field."""
+"""Bad definition files: each stops with one message naming the file and the field.
+
+Machinery tests: they break copies of the fixture project (tests/fixtures/project-minimal), never the repository's
+own environments or data sources.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,12 +14,12 @@ from grafana_as_code.environment import load_environments
 from grafana_as_code.project import load_project
 from grafana_as_code.secrets import missing
 
-from project_copy import copy_project, edit
+from project_copy import copy_fixture_project, edit
 
 
 @pytest.fixture
 def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = copy_project(tmp_path / "project")
+    root = copy_fixture_project(tmp_path / "project")
     monkeypatch.chdir(root)  # messages name files relative to the working directory, as users see them
     return root
 
@@ -26,10 +30,10 @@ def message(root: Path, only: list[str] | None = None) -> str:
     return str(caught.value)
 
 
-def test_the_repository_loads_for_every_environment(tree: Path) -> None:
+def test_the_fixture_loads_for_every_environment(tree: Path) -> None:
     project = load_project(tree)
-    assert [c.env.name for c in project.catalogs] == ["dev", "prod", "staging"]
-    assert {d.uid for d in project.catalogs[0].datasources} >= {"prometheus", "loki", "tempo", "mimir"}
+    assert [c.env.name for c in project.catalogs] == ["dev", "prod"]  # sorted by file name
+    assert {d.uid for d in project.catalogs[0].datasources} == {"prometheus", "loki", "tempo", "postgres", "sentry"}
 
 
 def test_malformed_yaml(tree: Path) -> None:
@@ -54,19 +58,19 @@ def test_misspelled_field_gets_a_suggestion(tree: Path) -> None:
 
 
 def test_missing_grafana_url(tree: Path) -> None:
-    edit(tree / "environments" / "dev.yaml", "  url: https://grafana.dev.example.com\n", "")
+    edit(tree / "environments" / "dev.yaml", "  url: https://grafana.dev.shop.test\n", "")
     assert message(tree) == "environments/dev.yaml: grafana.url: is required (a string)"
 
 
 def test_unknown_state_backend_and_missing_bucket(tree: Path) -> None:
     edit(tree / "environments" / "dev.yaml", "backend: s3", "backend: consul")
     assert message(tree).startswith("environments/dev.yaml: state.backend: unknown state backend 'consul'; one of:")
-    edit(tree / "environments" / "dev.yaml", "backend: consul\n  bucket: platform-terraform-state", "backend: s3")
+    edit(tree / "environments" / "dev.yaml", "backend: consul\n  bucket: shop-terraform-state", "backend: s3")
     assert message(tree) == "environments/dev.yaml: state.bucket: is required (a string)"
 
 
 def test_unknown_environment_selected(tree: Path) -> None:
-    assert message(tree, ["prod2"]) == "environments: unknown environment 'prod2'; known: dev, prod, staging"
+    assert message(tree, ["prod2"]) == "environments: unknown environment 'prod2'; known: dev, prod"
 
 
 def test_secret_in_contacts_is_refused(tree: Path) -> None:
@@ -90,15 +94,15 @@ def test_datasource_template_error_names_the_file(tree: Path) -> None:
 
 
 def test_link_to_a_datasource_the_environment_lacks(tree: Path) -> None:
-    edit(tree / "environments" / "staging.yaml", "  tempo:\n    url: http://tempo-query-frontend.lgtm-staging.svc:3200\n", "")
-    text = message(tree, ["staging"])
+    edit(tree / "environments" / "dev.yaml", "  tempo:\n    url: http://tempo.dev.shop.test:3200\n", "")
+    text = message(tree, ["dev"])
     assert "datasources/loki.yaml: json_data.derivedFields[0].datasourceUid: links to data source 'tempo', " \
-           "which environment 'staging' does not have" in text
+           "which environment 'dev' does not have" in text
 
 
 def test_duplicate_datasource_uid(tree: Path) -> None:
-    edit(tree / "datasources" / "mimir.yaml", "uid: mimir", "uid: prometheus")
-    assert message(tree) == "datasources/prometheus.yaml: uid: uid 'prometheus' is already used by datasources/mimir.yaml"
+    edit(tree / "datasources" / "loki.yaml", "uid: loki", "uid: prometheus")
+    assert message(tree) == "datasources/prometheus.yaml: uid: uid 'prometheus' is already used by datasources/loki.yaml"
 
 
 def test_uid_over_40_characters(tree: Path) -> None:
@@ -136,19 +140,18 @@ def test_duplicate_folder_uid(tree: Path) -> None:
 
 def test_missing_secrets_are_named_with_where_they_are_asked_for(tree: Path) -> None:
     catalog = load_project(tree, ["prod"]).catalogs[0]
-    notification_secrets = {"TF_VAR_slack_bot_token": "s", "TF_VAR_pagerduty_integration_key": "p",
-                            "TF_VAR_incident_webhook_url": "w"}
+    notification_secrets = {"TF_VAR_slack_bot_token": "s", "TF_VAR_pagerduty_integration_key": "p"}
     problems = missing(catalog.secrets, {"TF_VAR_grafana_auth": "x", "TF_VAR_sentry_auth_token": "y",
                                          **notification_secrets})
     assert [str(p) for p in problems] == [
         "datasources/postgres.yaml: secure_json_data.password: secret 'postgres_password' is not set; "
         "export TF_VAR_postgres_password (from your secret store or CI secrets)"]
-    assert [s.name for s in catalog.secrets] == ["grafana_auth", "incident_webhook_url", "pagerduty_integration_key",
-                                                 "postgres_password", "sentry_auth_token", "slack_bot_token"]
+    assert [s.name for s in catalog.secrets] == ["grafana_auth", "pagerduty_integration_key", "postgres_password",
+                                                 "sentry_auth_token", "slack_bot_token"]
 
 
 def test_grafana_version_is_required_and_checked(tree: Path) -> None:
-    edit(tree / "environments" / "dev.yaml", '  version: "12.1"', '  version: "10.4"')
+    edit(tree / "environments" / "dev.yaml", '  version: "11.6"', '  version: "10.4"')
     assert message(tree) == ("environments/dev.yaml: grafana.version: Grafana 10.4 is older than the oldest "
                              "supported, 11.0")
     edit(tree / "environments" / "dev.yaml", '  version: "10.4"', "  version: twelve")
@@ -159,8 +162,7 @@ def test_grafana_version_is_required_and_checked(tree: Path) -> None:
 
 
 def test_grafana_version_is_read(tree: Path) -> None:
-    edit(tree / "environments" / "dev.yaml", '  version: "12.1"', '  version: "11.6.3"')
-    # the environment alone: the project's rules use keep_firing_for, which 11.6 refuses (test_version_gates.py)
+    edit(tree / "environments" / "dev.yaml", '  version: "11.6"', '  version: "11.6.3"')
     dev = load_environments(tree / "environments", ["dev"])[0].grafana
     assert dev.version == (11, 6) and dev.version_text == "11.6"
     assert dev.at_least(11, 6) and not dev.at_least(12)

@@ -1,4 +1,7 @@
-"""Contact points, message templates, mute timings and the policy tree: bad input and what is synthesized."""
+"""Contact points, message templates, mute timings and the policy tree: bad input and what is synthesized.
+
+Machinery tests, on copies of the fixture project (tests/fixtures/project-minimal).
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -11,17 +14,13 @@ import imports.grafana.contact_point as bindings
 from grafana_as_code.alerting.contact_points import COMMON, INTEGRATIONS
 from grafana_as_code.errors import UserError
 from grafana_as_code.project import load_project
-from project_copy import copy_project, run_cli, stack_files
-
-SECRET_VALUES = {"TF_VAR_grafana_auth": "glsa_SECRETAUTH", "TF_VAR_postgres_password": "SECRETPG",
-                 "TF_VAR_sentry_auth_token": "SECRETSENTRY", "TF_VAR_slack_bot_token": "xoxb-SECRETSLACK",
-                 "TF_VAR_pagerduty_integration_key": "SECRETPDKEY",
-                 "TF_VAR_incident_webhook_url": "https://hooks.example.com/SECRETHOOK"}
+from project_copy import FIXTURE_PROJECT, SECRET_VALUES, copy_fixture_project, edit, run_cli, stack_files
+from grafana_as_code.alerting.names import yaml_files
 
 
 @pytest.fixture
 def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = copy_project(tmp_path / "project")
+    root = copy_fixture_project(tmp_path / "project")
     monkeypatch.chdir(root)
     return root
 
@@ -30,12 +29,6 @@ def message(root: Path, only: list[str] | None = None) -> str:
     with pytest.raises(UserError) as caught:
         load_project(root, only)
     return str(caught.value)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def write(root: Path, relative: str, text: str) -> None:
@@ -48,13 +41,13 @@ def write(root: Path, relative: str, text: str) -> None:
 def test_route_to_an_unknown_contact_point(tree: Path) -> None:
     edit(tree / "alerts/policies/severity.yaml", "contact_point: oncall", "contact_point: on-call")
     assert message(tree, ["prod"]) == ("alerts/policies/severity.yaml: routes[0].contact_point: unknown contact point "
-                                       "'on-call' in environment 'prod' (known: oncall, ops-email, team-slack)")
+                                       "'on-call' in environment 'prod' (known: oncall, ops-email, payments, team-slack)")
 
 
 def test_unknown_mute_timing(tree: Path) -> None:
-    edit(tree / "alerts/policies/team-platform.yaml", "[maintenance-window]", "[maintenance]")
-    assert message(tree, ["dev"]) == ("alerts/policies/team-platform.yaml: routes[0].mute_timings[0]: unknown mute "
-                                      "timing 'maintenance' in environment 'dev' (known: maintenance-window)")
+    edit(tree / "alerts/policies/team-payments.yaml", "[night]", "[nights]")
+    assert message(tree, ["dev"]) == ("alerts/policies/team-payments.yaml: routes[0].mute_timings[0]: unknown mute "
+                                      "timing 'nights' in environment 'dev' (known: night)")
 
 
 def test_two_fragments_claiming_the_same_matcher_set(tree: Path) -> None:
@@ -82,9 +75,8 @@ def test_malformed_duration(tree: Path, value: str) -> None:
 
 
 def test_zero_repeat_interval(tree: Path) -> None:
-    edit(tree / "alerts/policies/severity.yaml", "repeat_interval: 30m", "repeat_interval: 0s")
-    assert message(tree, ["dev"]) == ("alerts/policies/severity.yaml: routes[0].routes[0].repeat_interval: "
-                                      "must be longer than 0s")
+    edit(tree / "alerts/policies/severity.yaml", "repeat_interval: 1h", "repeat_interval: 0s")
+    assert message(tree, ["dev"]) == ("alerts/policies/severity.yaml: routes[0].repeat_interval: must be longer than 0s")
 
 
 def test_unknown_integration_type(tree: Path) -> None:
@@ -148,19 +140,19 @@ def test_unknown_message_template(tree: Path) -> None:
 
 def test_go_template_syntax_in_a_contact_point_file_gets_a_hint(tree: Path) -> None:
     edit(tree / "alerts/contact-points/team-slack.yaml", "{template: slack.text}", "'{{ template \"slack.text\" . }}'")
-    assert message(tree, ["dev"]).startswith("alerts/contact-points/team-slack.yaml: line 8: Grafana template syntax")
+    assert message(tree, ["dev"]).startswith("alerts/contact-points/team-slack.yaml: line 7: Grafana template syntax")
 
 
 def test_unbalanced_message_template(tree: Path) -> None:
-    edit(tree / "alerts/templates/pagerduty.tmpl", "{{- end }}", "")
-    assert message(tree, ["dev"]) == ("alerts/templates/pagerduty.tmpl: 1 define/if/range/with block(s) not closed "
+    edit(tree / "alerts/templates/slack.tmpl", "{{- end }}", "")
+    assert message(tree, ["dev"]) == ("alerts/templates/slack.tmpl: 1 define/if/range/with block(s) not closed "
                                       "with {{ end }}")
 
 
 def test_bad_mute_timing_time(tree: Path) -> None:
-    edit(tree / "alerts/mute-timings/maintenance-window.yaml", 'start: "02:00"', 'start: "2am"')
-    assert message(tree, ["dev"]) == ("alerts/mute-timings/maintenance-window.yaml: intervals[0].times[0].start: "
-                                      "expected a time of day as hh:mm (00:00 to 24:00), got '2am'")
+    edit(tree / "alerts/mute-timings/night.yaml", 'start: "22:00"', 'start: "10pm"')
+    assert message(tree, ["dev"]) == ("alerts/mute-timings/night.yaml: intervals[0].times[0].start: "
+                                      "expected a time of day as hh:mm (00:00 to 24:00), got '10pm'")
 
 
 def test_missing_root_file(tree: Path) -> None:
@@ -179,19 +171,33 @@ def test_bad_input_writes_nothing(tree: Path) -> None:
 
 # --- the model ------------------------------------------------------------------------------------------------
 
-def test_sibling_order_does_not_depend_on_file_names(tree: Path) -> None:
+def test_sibling_order_of_equal_rank_does_not_depend_on_file_names(tree: Path) -> None:
+    """team-payments/team-platform (stopping, two matchers each) and audit/daily-summary (continue, one matcher
+    each) are siblings of equal rank in different files; renaming swaps their order on input, not in the tree."""
+    policies = tree / "alerts/policies"
     before = load_project(tree, ["prod"]).catalogs[0].notifications.policy
-    (tree / "alerts/policies/severity.yaml").rename(tree / "alerts/policies/zz-severity.yaml")
-    (tree / "alerts/policies/daily-summary.yaml").rename(tree / "alerts/policies/00-summary.yaml")
+    files_before = [p.name for p in yaml_files(policies)]
+    (policies / "team-payments.yaml").rename(policies / "zz-team-payments.yaml")
+    (policies / "audit.yaml").rename(policies / "zz-audit.yaml")
+    files_after = [p.name for p in yaml_files(policies)]
+    # the renames really swap the input order of both equal-rank pairs
+    assert files_before.index("audit.yaml") < files_before.index("daily-summary.yaml")
+    assert files_after.index("zz-audit.yaml") > files_after.index("daily-summary.yaml")
+    assert files_before.index("team-payments.yaml") < files_before.index("team-platform.yaml")
+    assert files_after.index("zz-team-payments.yaml") > files_after.index("team-platform.yaml")
     after = load_project(tree, ["prod"]).catalogs[0].notifications.policy
-    assert [r.matcher_set for r, _ in before.walk()] == [r.matcher_set for r, _ in after.walk()]
-    assert before.routes[0].continue_  # continue routes first: they only add receivers
+    order = [r.matcher_set for r, _ in after.walk()]
+    assert [r.matcher_set for r, _ in before.walk()] == order
+    # the order is defined by rule: continue first, more matchers first, then matcher text
+    assert order == ['severity=~"critical|warning|info"', 'team="payments"', 'severity="warning", team="payments"',
+                     'severity="warning", team="platform"', 'severity="critical"', 'severity="info"',
+                     'severity="warning"']
 
 
 def test_names_for_rule_translation() -> None:
-    catalog = load_project(Path(__file__).resolve().parents[2], ["prod"]).catalogs[0]
-    assert catalog.notifications.contact_point_names == {"oncall", "ops-email", "team-slack"}
-    assert catalog.notifications.mute_timing_names == {"maintenance-window"}
+    catalog = load_project(FIXTURE_PROJECT, ["prod"]).catalogs[0]
+    assert catalog.notifications.contact_point_names == {"oncall", "ops-email", "payments", "team-slack"}
+    assert catalog.notifications.mute_timing_names == {"night"}
 
 
 @pytest.mark.parametrize("kind", sorted(INTEGRATIONS))
@@ -208,14 +214,10 @@ def test_integration_fields_match_the_provider_bindings(kind: str) -> None:
 # --- synthesized stacks ---------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    root = copy_project(tmp_path_factory.mktemp("notify") / "project")
-    result = run_cli(root, "synth", env=SECRET_VALUES)
-    assert result.returncode == 0, result.stderr
-    files = stack_files(root / "cdktf.out")
+def stacks(fixture_synth: Path) -> dict[str, dict]:
+    files = stack_files(fixture_synth)
     assert not any(value.encode() in content for value in SECRET_VALUES.values() for content in files.values())
-    return {name: json.loads((root / "cdktf.out" / "stacks" / name / "cdk.tf.json").read_text())
-            for name in ("dev", "prod", "staging")}
+    return {name: json.loads((fixture_synth / "stacks" / name / "cdk.tf.json").read_text()) for name in ("dev", "prod")}
 
 
 def test_one_policy_per_stack_referencing_resources(stacks: dict[str, dict]) -> None:
@@ -224,19 +226,18 @@ def test_one_policy_per_stack_referencing_resources(stacks: dict[str, dict]) -> 
         assert list(policies) == ["policy"]
         tree = json.dumps(policies["policy"])
         assert '"contact_point": "${grafana_contact_point.team-slack.name}"' in tree
-        assert '"${grafana_mute_timing.maintenance-window.name}"' in tree
+        assert '"${grafana_mute_timing.night.name}"' in tree
         assert '"contact_point": "oncall"' not in tree
 
 
 def test_contact_points_per_environment(stacks: dict[str, dict]) -> None:
     prod = stacks["prod"]["resource"]["grafana_contact_point"]
     dev = stacks["dev"]["resource"]["grafana_contact_point"]
-    assert sorted(prod) == sorted(dev) == ["oncall", "ops-email", "team-slack"]
+    assert sorted(prod) == sorted(dev) == ["oncall", "ops-email", "payments", "team-slack"]
     assert prod["oncall"]["pagerduty"][0]["integration_key"] == "${var.pagerduty_integration_key}"
-    assert prod["oncall"]["webhook"][0]["url"] == "${var.incident_webhook_url}"
-    assert prod["ops-email"]["email"][0]["addresses"] == ["ops@example.com"]
+    assert prod["ops-email"]["email"][0]["addresses"] == ["ops@shop.test"]
     assert set(dev["oncall"]) & {"pagerduty", "webhook", "email"} == set()
-    assert set(dev["ops-email"]) & {"email"} == set() and dev["ops-email"]["slack"][0]["recipient"] == "#alerts-dev"
+    assert set(dev["ops-email"]) & {"email"} == set() and dev["ops-email"]["slack"][0]["recipient"] == "#shop-dev"
     for point in [*prod.values(), *dev.values()]:
         assert "lifecycle" not in point  # delete is by name: see grafana_as_code/lifecycles.py
         assert "disable_provenance" not in point  # provenance kept: UI edits locked (alerts/README.md)
@@ -246,7 +247,7 @@ def test_contact_points_per_environment(stacks: dict[str, dict]) -> None:
 
 def test_notification_secrets_are_sensitive_variables_per_environment(stacks: dict[str, dict]) -> None:
     prod, dev = stacks["prod"]["variable"], stacks["dev"]["variable"]
-    for name in ("slack_bot_token", "pagerduty_integration_key", "incident_webhook_url"):
+    for name in ("slack_bot_token", "pagerduty_integration_key"):
         assert prod[name]["sensitive"] is True
     assert "slack_bot_token" in dev and "pagerduty_integration_key" not in dev
 

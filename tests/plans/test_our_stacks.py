@@ -1,4 +1,5 @@
-"""plan-report and drift-report on plans of *our* synthesized stacks, not only on hand-written fixtures.
+"""plan-report and drift-report on plans of synthesized stacks (the fixture project's, tests/fixtures/project-minimal),
+not only on hand-written plan fixtures.
 
 The stack's resources become a plan in Terraform's JSON format the way Terraform would show them: a first deploy
 (everything created; references to other resources known only after apply; values from sensitive variables
@@ -17,18 +18,14 @@ from grafana_as_code.plans import drift_report, plan_report
 from grafana_as_code.plans.model import parse_plan
 
 from plan_helpers import section
-from project_copy import copy_project, run_cli
 
 PROVIDER = "registry.terraform.io/grafana/grafana"
 VARIABLE = re.compile(r"^\$\{var\.([a-z0-9_]+)\}$")
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = copy_project(tmp_path_factory.mktemp("stack") / "project")
-    result = run_cli(root, "synth", "--env", "prod")
-    assert result.returncode == 0, result.stderr
-    return json.loads((root / "cdktf.out" / "stacks" / "prod" / "cdk.tf.json").read_text())
+def stack(fixture_synth) -> dict[str, Any]:
+    return json.loads((fixture_synth / "stacks" / "prod" / "cdk.tf.json").read_text())
 
 
 def planned(value: Any) -> tuple[Any, Any, Any]:
@@ -78,21 +75,24 @@ def test_first_deploy_of_prod(stack: dict[str, Any]) -> None:
 
 def test_a_threshold_and_a_query_change_are_short_and_readable(stack: dict[str, Any]) -> None:
     changed = copy.deepcopy(stack)
-    rule = changed["resource"]["grafana_rule_group"]["intelliflow_intelliflow-availability"]["rule"][0]
+    rule = next(r for r in changed["resource"]["grafana_rule_group"]["shop-availability"]["rule"]
+                if r["name"] == "HighErrorRate")
     condition = json.loads(rule["data"][1]["model"])
+    assert condition["conditions"][0]["evaluator"]["params"] == [0.05]
     condition["conditions"][0]["evaluator"]["params"] = [0.02]
     rule["data"][1]["model"] = json.dumps(condition)
-    dashboard = changed["resource"]["grafana_dashboard"]["error-overview"]
+    dashboard = changed["resource"]["grafana_dashboard"]["checkout"]
     config = json.loads(dashboard["config_json"])
-    target = config["panels"][0]["targets"][0]
-    target["expr"] = target["expr"].replace("[$__rate_interval]", "[10m]")
+    target = config["panels"][1]["targets"][0]
+    assert target["expr"].count("[$__rate_interval]") == 2
+    target["expr"] = target["expr"].replace("[$__rate_interval]", "[10m]", 1)
     dashboard["config_json"] = json.dumps(config)
     report = plan_report.render([parse_plan(plan_of(changed, before=stack), "prod.json", "prod")])
     total = sum(len(resources) for resources in stack["resource"].values())
     assert re.search(rf"\| 0 \| 2 \| 0 \| 0 \| {total - 2} \|", report), report[:600]
-    rule_lines = section(report, "grafana_rule_group.intelliflow_intelliflow-availability")
-    assert any("0.01" in line and "0.02" in line for line in rule_lines), rule_lines
-    dashboard_lines = section(report, "grafana_dashboard.error-overview")
+    rule_lines = section(report, "grafana_rule_group.shop-availability")
+    assert any("0.05" in line and "0.02" in line for line in rule_lines), rule_lines
+    dashboard_lines = section(report, "grafana_dashboard.checkout")
     assert len(dashboard_lines) <= 5 and any("[10m]" in line for line in dashboard_lines), dashboard_lines
     assert "SECRET-" not in report
 
