@@ -601,8 +601,9 @@ def test_validate_outdir_without_stacks(tmp_path: Path) -> None:
 
 def test_validate_outdir_with_a_bad_schema_raises(tmp_path: Path) -> None:
     write_stack(tmp_path, "dev", valid_stack())
-    with pytest.raises(UserError):
+    with pytest.raises(UserError) as error:
         validate_outdir(tmp_path, tmp_path / "missing-schema.json")
+    assert str(error.value) == f"{tmp_path / 'missing-schema.json'}: no such provider schema file"
 
 
 def test_resolve_schema_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
