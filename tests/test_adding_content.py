@@ -1,12 +1,12 @@
 """Adding content as the READMEs say keeps the content checks green; bad content fails them with a message.
 
 On a copy of the whole repository (code, definitions and this test suite) the test adds what a team adds, following
-README.md, dashboards/README.md and alerts/README.md: a dashboard in a new folder (the two files are taken from
-dashboards/README.md itself), an environment (a copy of an existing one with its own values), a rule file with its
-promtool test, a contact point and a route with its routing case. Then it runs the copy's own content checks with
-pytest in a separate process. Checks that read only one rule file and its tests (promtool's unit tests and their
-Grafana translation) are run for the files the addition brought and deselected for the files that are byte for byte
-the repository's, which this suite itself checks.
+README.md, dashboards/README.md, alerts/README.md and teams/README.md: a dashboard in a new folder (the two files
+are taken from dashboards/README.md itself), an environment (a copy of an existing one with its own values), a rule
+file with its promtool test, a contact point and a route with its routing case, and the team its alerts name. Then
+it runs the copy's own content checks with pytest in a separate process. Checks that read only one rule file and its
+tests (promtool's unit tests and their Grafana translation) are run for the files the addition brought and
+deselected for the files that are byte for byte the repository's, which this suite itself checks.
 """
 from __future__ import annotations
 
@@ -145,6 +145,8 @@ def test_adding_as_the_readmes_say_keeps_the_content_checks_green(tmp_path: Path
     (root / "alerts" / "policies" / "team-payments.yaml").write_text(ROUTE)
     table = root / "alerts" / "policies" / "routes.test.yaml"
     table.write_text(table.read_text() + ROUTING_CASE)
+    # The team its alerts name, owning its folder: teams/README.md.
+    (root / "teams" / "payments.yaml").write_text("name: Payments\nfolders: [payments]\n")
 
     unchanged = [p.name for p in sorted((REPO / "alerts" / "rules").glob("*.yaml"))
                  if (root / "alerts/rules" / p.name).read_bytes() == p.read_bytes()
