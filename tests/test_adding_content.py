@@ -160,7 +160,8 @@ def test_adding_as_the_readmes_say_keeps_the_content_checks_green(tmp_path: Path
     # The additions were seen: the new environment, rule file and routing case have checks of their own, passed.
     for name in ("test_environment_loads[qa]", "test_rules_pass_their_unit_tests[payments.yaml]",
                  "test_grafana_rules_fire_exactly_like_the_prometheus_rules[payments.yaml]",
-                 "test_routing_table[severity=warning,system=payments,team=payments-qa]", "test_every_alert_rule_reaches_the_right_kind_of_receiver[qa]"):
+                 "test_routing_table[severity=warning,system=payments,team=payments-qa]",
+                 "test_every_alert_rule_reaches_the_right_kind_of_receiver[qa]"):
         assert re.search(rf"PASSED \S+::{re.escape(name)}$", result.stdout, flags=re.M), name
 
 

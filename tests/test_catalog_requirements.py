@@ -34,6 +34,10 @@ DASHBOARDS = {
 # quick-023's catalog gives its panel counts exactly ("6/6/8/8").
 QUICK023_PANELS = {"quick023-api-performance": 6, "quick023-database-metrics": 6, "quick023-celery-tasks": 8,
                    "quick023-error-rates": 8}
+# IntelliFlow's catalog lists the panels of twelve dashboards ("**Panels**:"): at least that many each.
+INTELLIFLOW_PANELS = {"system-overview": 6, "k8s-resources": 6, "api-performance": 7, "database-performance": 8,
+                      "ai-service-performance": 9, "trpc-procedures": 7, "error-overview": 7, "sentry-errors": 7,
+                      "unhandled-exceptions": 6, "traces-overview": 7, "correlation-ids": 5, "service-health": 6}
 # Alerts each catalog names or implies, per rule file (alerts/README.md explains each choice).
 ALERTS = {
     "ava": {"AvailabilityLowWarning", "AvailabilityLowCritical", "HighErrorRateWarning", "HighErrorRate",
@@ -75,6 +79,17 @@ def test_quick023_panel_counts_match_its_catalog(catalogs: dict[str, Catalog]) -
     for catalog in catalogs.values():
         by_uid = {d.uid: d for d in catalog.dashboards}
         assert {uid: len(by_uid[uid].config["panels"]) for uid in QUICK023_PANELS} == QUICK023_PANELS
+
+
+def test_intelliflow_dashboards_have_at_least_the_catalogs_panels(catalogs: dict[str, Catalog]) -> None:
+    def panels(config) -> int:  # rows are layout; the panels of a collapsed row count
+        return sum(len(p.get("panels", [])) if p["type"] == "row" else 1 for p in config["panels"])
+
+    for catalog in catalogs.values():
+        by_uid = {d.uid: d for d in catalog.dashboards}
+        short = {uid: (panels(by_uid[uid].config), wanted) for uid, wanted in INTELLIFLOW_PANELS.items()
+                 if panels(by_uid[uid].config) < wanted}
+        assert short == {}, catalog.env.name
 
 
 def test_each_catalog_has_at_least_its_alerts(catalogs: dict[str, Catalog]) -> None:

@@ -102,7 +102,8 @@ def test_link_to_a_datasource_the_environment_lacks(tree: Path) -> None:
 
 def test_duplicate_datasource_uid(tree: Path) -> None:
     edit(tree / "datasources" / "loki.yaml", "uid: loki", "uid: prometheus")
-    assert message(tree) == "datasources/prometheus.yaml: uid: uid 'prometheus' is already used by datasources/loki.yaml"
+    assert message(tree) == ("datasources/prometheus.yaml: uid: uid 'prometheus' is already used by "
+                             "datasources/loki.yaml")
 
 
 def test_uid_over_40_characters(tree: Path) -> None:

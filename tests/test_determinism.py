@@ -34,8 +34,9 @@ def shuffle_dir(tmp_path: Path):
 
 
 def synth_shuffled(root: Path, hash_seed: str, listing_seed: str, log: Path) -> Path:
-    result = run_cli(root, "synth", env={**SECRET_VALUES, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(SHUFFLE_LISTING),
-                                         "SHUFFLE_LISTING_SEED": listing_seed, "SHUFFLE_LISTING_LOG": str(log)})
+    result = run_cli(root, "synth", env={**SECRET_VALUES, "PYTHONHASHSEED": hash_seed,
+                                         "PYTHONPATH": str(SHUFFLE_LISTING), "SHUFFLE_LISTING_SEED": listing_seed,
+                                         "SHUFFLE_LISTING_LOG": str(log)})
     assert result.returncode == 0, result.stderr
     assert int(log.read_text()) > 0, "the listing shuffle did not take effect"
     return root / "cdktf.out"

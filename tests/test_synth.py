@@ -119,7 +119,7 @@ def test_cdktn_cli_synth_gives_the_same_stacks(fixture_synth: Path, tmp_path: Pa
 
 
 def test_alert_rule_groups_reference_their_folder_and_data_source(fixture_synth: Path) -> None:
-    groups = load_stack(fixture_synth, "prod")["resource"]["grafana_rule_group"]
+    groups = {g["name"]: g for g in load_stack(fixture_synth, "prod")["resource"]["grafana_rule_group"].values()}
     group = groups["shop-availability"]
     assert group["folder_uid"] == "${grafana_folder.shop.uid}"  # folder first, then its rules
     assert group["interval_seconds"] == 30

@@ -12,10 +12,10 @@ import pytest
 
 import imports.grafana.contact_point as bindings
 from grafana_as_code.alerting.contact_points import COMMON, INTEGRATIONS
+from grafana_as_code.alerting.names import yaml_files
 from grafana_as_code.errors import UserError
 from grafana_as_code.project import load_project
 from project_copy import FIXTURE_PROJECT, SECRET_VALUES, copy_fixture_project, edit, run_cli, stack_files
-from grafana_as_code.alerting.names import yaml_files
 
 
 @pytest.fixture
@@ -41,7 +41,8 @@ def write(root: Path, relative: str, text: str) -> None:
 def test_route_to_an_unknown_contact_point(tree: Path) -> None:
     edit(tree / "alerts/policies/severity.yaml", "contact_point: oncall", "contact_point: on-call")
     assert message(tree, ["prod"]) == ("alerts/policies/severity.yaml: routes[0].contact_point: unknown contact point "
-                                       "'on-call' in environment 'prod' (known: oncall, ops-email, payments, team-slack)")
+                                       "'on-call' in environment 'prod' (known: oncall, ops-email, payments, "
+                                       "team-slack)")
 
 
 def test_unknown_mute_timing(tree: Path) -> None:
@@ -76,7 +77,7 @@ def test_malformed_duration(tree: Path, value: str) -> None:
 
 def test_zero_repeat_interval(tree: Path) -> None:
     edit(tree / "alerts/policies/severity.yaml", "repeat_interval: 1h", "repeat_interval: 0s")
-    assert message(tree, ["dev"]) == ("alerts/policies/severity.yaml: routes[0].repeat_interval: must be longer than 0s")
+    assert message(tree, ["dev"]) == "alerts/policies/severity.yaml: routes[0].repeat_interval: must be longer than 0s"
 
 
 def test_unknown_integration_type(tree: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grafana_as_code.alerting.rule_groups import GrafanaRule, GrafanaRuleGroup, rule_uid
+from grafana_as_code.alerting.rule_groups import GrafanaRule, rule_uid
 from grafana_as_code.project import Catalog
 
 from project_copy import content_root

@@ -1,7 +1,5 @@
-"""A YAML spec renders to exactly the expected dashboard JSON; per-environment values come through Jinja."""
+"""A YAML spec renders to Grafana's documented dashboard JSON; per-environment values come through Jinja."""
 from __future__ import annotations
-
-import json
 
 from grafana_as_code.environment import thaw
 

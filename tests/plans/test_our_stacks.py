@@ -75,8 +75,9 @@ def test_first_deploy_of_prod(stack: dict[str, Any]) -> None:
 
 def test_a_threshold_and_a_query_change_are_short_and_readable(stack: dict[str, Any]) -> None:
     changed = copy.deepcopy(stack)
-    rule = next(r for r in changed["resource"]["grafana_rule_group"]["shop-availability"]["rule"]
-                if r["name"] == "HighErrorRate")
+    groups = changed["resource"]["grafana_rule_group"]
+    (group_name,) = [key for key, group in groups.items() if group["name"] == "shop-availability"]
+    rule = next(r for r in groups[group_name]["rule"] if r["name"] == "HighErrorRate")
     condition = json.loads(rule["data"][1]["model"])
     assert condition["conditions"][0]["evaluator"]["params"] == [0.05]
     condition["conditions"][0]["evaluator"]["params"] = [0.02]
@@ -90,7 +91,7 @@ def test_a_threshold_and_a_query_change_are_short_and_readable(stack: dict[str, 
     report = plan_report.render([parse_plan(plan_of(changed, before=stack), "prod.json", "prod")])
     total = sum(len(resources) for resources in stack["resource"].values())
     assert re.search(rf"\| 0 \| 2 \| 0 \| 0 \| {total - 2} \|", report), report[:600]
-    rule_lines = section(report, "grafana_rule_group.shop-availability")
+    rule_lines = section(report, f"grafana_rule_group.{group_name}")
     assert any("0.05" in line and "0.02" in line for line in rule_lines), rule_lines
     dashboard_lines = section(report, "grafana_dashboard.checkout")
     assert len(dashboard_lines) <= 5 and any("[10m]" in line for line in dashboard_lines), dashboard_lines
