@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from project_copy import REPO, copy_project, run_cli, stack_files
+from project_copy import REPO, copy_fixture_project, run_cli, stack_files
 
 
 def with_local_state(root: Path, path: str | None = None) -> Path:
@@ -37,8 +37,8 @@ def lands_at(stack_dir: Path, state_path: str) -> Path:
 @pytest.fixture(scope="module")
 def two_clones(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("clones")
-    first = with_local_state(copy_project(base / "a" / "grafana"))
-    second = with_local_state(copy_project(base / "somewhere-else" / "much" / "deeper" / "checkout"))
+    first = with_local_state(copy_fixture_project(base / "a" / "grafana"))
+    second = with_local_state(copy_fixture_project(base / "somewhere-else" / "much" / "deeper" / "checkout"))
     for root in (first, second):
         result = run_cli(root, "synth")
         assert result.returncode == 0, result.stderr
@@ -65,7 +65,7 @@ def test_state_lands_at_the_project_root(two_clones: tuple[Path, Path]) -> None:
 
 
 def test_another_outdir_keeps_the_state_at_the_root(tmp_path: Path) -> None:
-    root = with_local_state(copy_project(tmp_path / "project"))
+    root = with_local_state(copy_fixture_project(tmp_path / "project"))
     env = sorted(p.stem for p in (root / "environments").glob("*.yaml"))[0]
     result = run_cli(root, "synth", "--env", env, "--outdir", "build/stacks-out")
     assert result.returncode == 0, result.stderr
@@ -75,7 +75,7 @@ def test_another_outdir_keeps_the_state_at_the_root(tmp_path: Path) -> None:
 
 
 def test_a_relative_state_path_is_relative_to_the_project_root(tmp_path: Path) -> None:
-    root = with_local_state(copy_project(tmp_path / "project"), path="state/grafana.tfstate")
+    root = with_local_state(copy_fixture_project(tmp_path / "project"), path="state/grafana.tfstate")
     env = sorted(p.stem for p in (root / "environments").glob("*.yaml"))[0]
     assert run_cli(root, "synth", "--env", env).returncode == 0
     path = backend(root / "cdktf.out", env)["local"]["path"]
@@ -83,7 +83,7 @@ def test_a_relative_state_path_is_relative_to_the_project_root(tmp_path: Path) -
 
 
 def test_an_absolute_state_path_is_kept(tmp_path: Path) -> None:
-    root = with_local_state(copy_project(tmp_path / "project"), path="/var/lib/grafana-state/dev.tfstate")
+    root = with_local_state(copy_fixture_project(tmp_path / "project"), path="/var/lib/grafana-state/dev.tfstate")
     env = sorted(p.stem for p in (root / "environments").glob("*.yaml"))[0]
     assert run_cli(root, "synth", "--env", env).returncode == 0
     assert backend(root / "cdktf.out", env)["local"]["path"] == "/var/lib/grafana-state/dev.tfstate"
@@ -94,7 +94,7 @@ def test_cdktn_synth_writes_the_same_relative_path(two_clones: tuple[Path, Path]
     cli = REPO / "node_modules" / ".bin" / "cdktn"
     if not cli.exists():
         pytest.fail("node_modules/.bin/cdktn is missing: run `make setup`")
-    root = with_local_state(copy_project(tmp_path / "cli-clone"))
+    root = with_local_state(copy_fixture_project(tmp_path / "cli-clone"))
     venv_bin = Path(os.sys.executable).parent
     env = dict(os.environ, CHECKPOINT_DISABLE="1",
                PATH=f"{venv_bin}:{REPO / 'node_modules' / '.bin'}:{os.environ['PATH']}")

@@ -10,7 +10,7 @@ from grafana_as_code.errors import UserError
 from grafana_as_code.templating import render
 from grafana_as_code.yaml_io import decode_utf8, read_text
 
-from project_copy import copy_project, run_cli
+from project_copy import copy_fixture_project, run_cli
 
 CONTEXT = {"env": {"name": "dev", "labels": {"team": "platform"}}, "endpoint": {"url": "http://prometheus:9090"}}
 
@@ -64,7 +64,7 @@ def test_a_template_that_renders_is_unchanged_in_meaning() -> None:
 
 @pytest.fixture
 def broken_copy(tmp_path: Path) -> tuple[Path, Path]:
-    root = copy_project(tmp_path / "project")
+    root = copy_fixture_project(tmp_path / "project")
     files = sorted((root / "datasources").glob("*.yaml"))
     assert files, "no data source file to break"
     return root, files[0]

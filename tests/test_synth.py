@@ -1,18 +1,13 @@
 """End-to-end synthesis, on the fixture project (tests/fixtures/project-minimal): validated, secret-free,
-all-or-nothing, the same through `cdktn synth`. Determinism is in test_determinism.py; that the repository's own
-content synthesizes is a content check (tests/content/test_environments.py).
+all-or-nothing. Determinism is in test_determinism.py, `cdktn synth` giving the same stacks in test_local_state.py;
+that the repository's own content synthesizes is a content check (tests/content/test_environments.py).
 """
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
-
-from project_copy import REPO, SECRET_VALUES, copy_fixture_project, edit, run_cli, stack_files
+from project_copy import SECRET_VALUES, edit, run_cli, stack_files
 
 
 def load_stack(outdir: Path, name: str) -> dict:
@@ -98,24 +93,6 @@ def test_schema_violation_writes_nothing(project: Path, tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "error: dev grafana_data_source.loki: access_mode:" in result.stderr
     assert not (project / "cdktf.out").exists()
-
-
-def test_cdktn_cli_synth_gives_the_same_stacks(fixture_synth: Path, tmp_path: Path) -> None:
-    """The path users run (`cdktn synth`) with this cdktf.json, smoke-tested against `make synth`'s output."""
-    cli = REPO / "node_modules" / ".bin" / "cdktn"
-    if not cli.exists():
-        pytest.fail("node_modules/.bin/cdktn is missing: run `make setup`")
-    root = copy_fixture_project(tmp_path / "cli")
-    venv_bin = Path(os.sys.executable).parent
-    env = dict(os.environ, CHECKPOINT_DISABLE="1",
-               PATH=f"{venv_bin}:{REPO / 'node_modules' / '.bin'}:{os.environ['PATH']}")
-    result = subprocess.run([str(cli), "synth", "--output", "cli.out"], cwd=root, env=env, capture_output=True,
-                            text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    produced = {k: v for k, v in stack_files(root / "cli.out").items() if k.startswith("stacks/")}
-    expected = {k: v for k, v in stack_files(fixture_synth).items() if k.startswith("stacks/")}
-    assert produced == expected
-    shutil.rmtree(root / "cli.out")
 
 
 def test_alert_rule_groups_reference_their_folder_and_data_source(fixture_synth: Path) -> None:

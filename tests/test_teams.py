@@ -10,7 +10,7 @@ from grafana_as_code.errors import UserError, collecting_warnings
 from grafana_as_code.folders import load_folders
 from grafana_as_code.teams import folder_access, load_teams, owner_of
 
-from project_copy import copy_project, run_cli
+from project_copy import copy_fixture_project, run_cli
 
 
 def tree(root: Path, folders: dict[str, str], teams: dict[str, str]) -> Path:
@@ -127,7 +127,7 @@ def test_no_teams_directory_means_no_teams(tmp_path: Path) -> None:
 
 def test_synthesized_teams_and_permissions_follow_the_files(tmp_path: Path) -> None:
     """Whatever teams/ holds: one team (or lookup) per file, one authoritative permission set per owned folder."""
-    root = copy_project(tmp_path / "project")
+    root = copy_fixture_project(tmp_path / "project")
     (root / "teams" / "search.yaml").write_text("name: Search\nexisting: true\n")
     result = run_cli(root, "synth", "--env", "dev")
     assert result.returncode == 0, result.stderr
@@ -153,7 +153,7 @@ def test_synthesized_teams_and_permissions_follow_the_files(tmp_path: Path) -> N
 def test_an_alert_team_label_that_names_no_team_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from grafana_as_code.project import load_project
 
-    root = copy_project(tmp_path / "project")
+    root = copy_fixture_project(tmp_path / "project")
     monkeypatch.chdir(root)
     rules = sorted((root / "alerts" / "rules").glob("*.yaml"))[0]
     text = rules.read_text()

@@ -8,7 +8,7 @@ import pytest
 
 from grafana_as_code.dashboards.importer import folder_directory
 
-from project_copy import copy_project, run_cli
+from project_copy import copy_fixture_project, run_cli
 
 
 @pytest.mark.parametrize(("given", "directory"), [
@@ -25,7 +25,7 @@ def test_folder_with_or_without_the_leading_dashboards(given: str, directory: st
 
 @pytest.fixture
 def copy_with_folder(tmp_path: Path) -> Path:
-    root = copy_project(tmp_path / "project")
+    root = copy_fixture_project(tmp_path / "project")
     folder = root / "dashboards" / "zz-imported"
     folder.mkdir()
     (folder / "_folder.yaml").write_text("title: Imported\n")
