@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from project_copy import FIXTURE_PROJECT, REPO, content_root, copy_fixture_project, edit, schema_path
+from project_copy import REPO, content_root, copy_fixture_project, edit, schema_path
 
 CONTENT_CHECKS = ["tests/content", "tests/alerts/test_promtool.py", "tests/alerts/test_routes.py",
                   "tests/alerts/test_rule_groups.py", "tests/test_catalog_requirements.py",
@@ -166,12 +166,12 @@ def test_adding_as_the_readmes_say_keeps_the_content_checks_green(tmp_path: Path
 
 
 def test_an_alert_without_a_routing_label_fails_a_check_with_a_message_not_collection(tmp_path: Path) -> None:
+    """Both modules that read the rule files' labels are collected; the label check fails with the alert's name."""
     project = copy_fixture_project(tmp_path / "project")
     edit(project / "alerts" / "rules" / "shop.yaml", "          severity: info\n", "")
     result = run_content_checks(REPO, "tests/alerts/test_promtool.py", "tests/alerts/test_routes.py",
-                                "-k", "routing_labels or right_kind", content=project)
-    assert result.returncode == 1, result.stdout  # failed tests, not an interrupted collection (2) or usage error
-    assert "error" not in result.stdout.strip().splitlines()[-1] and "KeyError" not in result.stdout
+                                "-k", "routing_labels", content=project)
+    assert result.returncode == 1, result.stdout  # a failed test, not an interrupted collection (2)
+    summary = result.stdout.strip().splitlines()[-1]
+    assert summary.startswith("1 failed") and "error" not in summary and "KeyError" not in result.stdout, summary
     assert "shop.yaml: NoOrders: no severity label (every alert has severity, system, team)" in result.stdout
-    assert "shop.yaml: NoOrders: lacks severity" in result.stdout
-    assert FIXTURE_PROJECT.is_dir()
