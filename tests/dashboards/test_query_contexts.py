@@ -13,6 +13,7 @@ from grafana_as_code.dashboards.validate.newer_syntax import reduce_promql, redu
 from grafana_as_code.dashboards.validate.queries import Query, collect_queries, parse_problems
 from grafana_as_code.dashboards.validate.query_report import collecting_query_report
 from grafana_as_code.datasources import load_datasources
+from project_copy import FIXTURE_PROJECT
 
 UNKNOWN = {"n": None, "code": None, "job": None, "q": None}
 
@@ -111,9 +112,9 @@ def test_a_query_is_counted_once_although_every_environment_checks_it():
     assert report.checked["PromQL"] == 1
 
 
-def test_the_effective_data_source_is_targets_then_panels_then_the_default(environments, repo_root):
-    env = environments["dev"]
-    sources = {s.uid: s for s in load_datasources(repo_root / "datasources", env)}
+def test_the_effective_data_source_is_targets_then_panels_then_the_default(environments):
+    env = environments["dev"]  # the fixture project's, with its own data sources
+    sources = {s.uid: s for s in load_datasources(FIXTURE_PROJECT / "datasources", env)}
     ctx = RenderContext(env=env, datasources=MappingProxyType(sources), folders=MappingProxyType({}))
     mixed = {"type": "datasource", "uid": "-- Mixed --"}
     config = {"panels": [
