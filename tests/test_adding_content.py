@@ -100,7 +100,7 @@ def copy_repository(target: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", ".pytest_cache", "cdktf.out", ".cdktf-staging-*")
     target.mkdir(parents=True)
     for name in ("main.py", "cdktf.json", "pytest.ini", "stacks", "grafana_as_code", "imports", "scripts", "tests",
-                 "environments", "datasources", "dashboards", "alerts", "teams", "README.md"):
+                 "environments", "datasources", "dashboards", "alerts", "teams", "adopt", "README.md"):
         source = REPO / name
         if not source.exists():
             continue
