@@ -23,6 +23,7 @@ RESOURCES = (
     "grafana_data_source",
     "grafana_folder",
     "grafana_folder_permission",
+    "grafana_library_panel",
     "grafana_message_template",
     "grafana_mute_timing",
     "grafana_notification_policy",

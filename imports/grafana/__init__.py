@@ -9,6 +9,7 @@ from .dashboard import Dashboard
 from .data_source import DataSource
 from .folder import Folder
 from .folder_permission import FolderPermission
+from .library_panel import LibraryPanel
 from .message_template import MessageTemplate
 from .mute_timing import MuteTiming
 from .notification_policy import NotificationPolicy
@@ -23,6 +24,7 @@ __all__ = [
     'DataSource',
     'Folder',
     'FolderPermission',
+    'LibraryPanel',
     'MessageTemplate',
     'MuteTiming',
     'NotificationPolicy',
