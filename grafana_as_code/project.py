@@ -16,6 +16,7 @@ from .alerting.notifications import Notifications, load_notifications
 from .alerting.prometheus_rules import RuleFile, read_rule_files
 from .alerting.rule_groups import GrafanaRuleGroup, RuleContext, build_rule_groups
 from .dashboards import Dashboard, RenderContext, load_dashboards
+from .dashboards.library_panels import LibraryPanel, load_library_panels
 from .datasources import DataSource, load_datasources
 from .environment import Environment, load_environments
 from .errors import Collector, Problem, UserError, warn
@@ -69,6 +70,7 @@ class Catalog:
     teams: tuple[Team, ...] = ()
     folder_access: tuple[FolderAccess, ...] = ()  # permissions of the folders teams own
     adoption: Adoption = Adoption()  # objects that already exist in this Grafana: imported, not created
+    library_panels: tuple[LibraryPanel, ...] = ()  # dashboards/<folder>/_library-panels/
 
     @property
     def secrets(self) -> list[Secret]:
@@ -80,7 +82,8 @@ class Catalog:
     @property
     def resource_count(self) -> int:
         return (len(self.folders) + len(self.datasources) + len(self.dashboards) + len(self.rule_groups)
-                + self.notifications.resource_count + len(self.teams) + len(self.folder_access))
+                + self.notifications.resource_count + len(self.teams) + len(self.folder_access)
+                + len(self.library_panels))
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,9 @@ def load_catalog(layout: Layout, env: Environment, folders: list[Folder], dataso
     notifications = load_notifications(layout.alerts, env)  # before rules: they name contact points, mute timings
     ctx = RenderContext(env=env, datasources=MappingProxyType({d.uid: d for d in datasources}),
                         folders=MappingProxyType({f.path: f for f in folders}))
+    # Library panels before dashboards: dashboards show them and are checked against them.
+    library_panels = tuple(load_library_panels(layout.dashboards, ctx))
+    ctx = replace(ctx, library_panels=MappingProxyType({p.uid: p for p in library_panels}))
     dashboards = tuple(load_dashboards(layout.dashboards, ctx))
     # Alert rules last: they link to dashboards and panels.
     rules_ctx = RuleContext(env=env, folders=ctx.folders, datasources=ctx.datasources,
@@ -119,7 +125,7 @@ def load_catalog(layout: Layout, env: Environment, folders: list[Folder], dataso
     rule_groups = build_rule_groups(rule_files or [], layout.alerts / "grafana", rules_ctx)
     catalog = Catalog(env=env, folders=tuple(folders), datasources=tuple(datasources), dashboards=dashboards,
                       rule_groups=rule_groups, notifications=notifications, teams=tuple(teams or ()),
-                      folder_access=tuple(access or ()))
+                      folder_access=tuple(access or ()), library_panels=library_panels)
     adoption = load_adoption(layout.adopt, env.name, declared_keys(catalog), env.grafana.org_id, env.grafana.version)
     return replace(catalog, adoption=adoption)
 

@@ -65,7 +65,8 @@ def synth(root: Path, outdir: Path, environments: list[str] | None, schema: str 
     project = load_reported(root, environments, strict=strict)
     for catalog in project.catalogs:
         progress(f"  {catalog.env.name}: {len(catalog.folders)} folders, {len(catalog.datasources)} data sources, "
-                 f"{len(catalog.dashboards)} dashboards, {len(catalog.rule_groups)} alert rule groups "
+                 f"{len(catalog.dashboards)} dashboards, {len(catalog.library_panels)} library panels, "
+                 f"{len(catalog.rule_groups)} alert rule groups "
                  f"({sum(len(g.rules) for g in catalog.rule_groups)} rules)")
     schema_path = resolve_schema_path(schema) if validate else None
     staging = Path(tempfile.mkdtemp(prefix=".cdktf-staging-", dir=root))

@@ -6,6 +6,7 @@ from grafana_as_code.components.adoption import declared_resources, import_adopt
 from grafana_as_code.components.dashboards import Dashboards
 from grafana_as_code.components.datasources import DataSources
 from grafana_as_code.components.folders import FolderTree
+from grafana_as_code.components.library_panels import LibraryPanels
 from grafana_as_code.components.notifications import NotificationResources
 from grafana_as_code.components.rule_groups import RuleGroups
 from grafana_as_code.components.secret_variables import SecretVariables
@@ -38,10 +39,11 @@ class GrafanaStack(TerraformStack):
         folders = FolderTree(self, "folders", catalog.folders, org_id)
         datasources = DataSources(self, "datasources", catalog.datasources, secrets, org_id)
         Teams(self, "teams", catalog.teams, catalog.folder_access, folders, org_id)
-        dashboards = Dashboards(self, "dashboards", catalog.dashboards, folders, org_id)
+        library_panels = LibraryPanels(self, "library-panels", catalog.library_panels, folders, org_id)
+        dashboards = Dashboards(self, "dashboards", catalog.dashboards, folders, org_id, library_panels=library_panels)
         notifications = NotificationResources(self, "notifications", catalog.notifications, secrets, org_id)
         rules = RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id,
                            targets=notifications)
         # Objects that already exist in this Grafana: imported into their resources instead of created (adopt/).
         import_adopted(catalog.adoption,
-                       declared_resources(folders, datasources, dashboards, notifications, rules))
+                       declared_resources(folders, datasources, dashboards, notifications, rules, library_panels))

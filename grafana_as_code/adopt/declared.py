@@ -16,7 +16,7 @@ def declared_keys(catalog: Catalog) -> dict[str, set[Key]]:
         "grafana_folder": {(f.uid,) for f in catalog.folders},
         "grafana_data_source": {(d.uid,) for d in catalog.datasources},
         "grafana_dashboard": {(d.uid,) for d in catalog.dashboards},
-        "grafana_library_panel": set(),  # this repository manages no library panels
+        "grafana_library_panel": {(p.uid,) for p in catalog.library_panels},
         "grafana_rule_group": {(g.folder_uid, g.name) for g in catalog.rule_groups},
         "grafana_contact_point": {(name,) for name in notifications.contact_point_names},
         "grafana_message_template": {(t.name,) for t in notifications.templates},

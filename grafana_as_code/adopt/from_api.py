@@ -156,7 +156,7 @@ def render_adopt_file(env_name: str, plan: AdoptPlan) -> str:
     data: dict[str, Any] = {}
     for resource_type, keys in plan.adopted.items():
         kind = kinds[resource_type]
-        if not keys or resource_type == "grafana_library_panel":
+        if not keys:
             continue
         if kind == "notification_policy":
             data[kind] = True

@@ -12,14 +12,17 @@ from ..adopt.adopt_file import Adoption, Key
 from .dashboards import Dashboards
 from .datasources import DataSources
 from .folders import FolderTree
+from .library_panels import LibraryPanels
 from .notifications import NotificationResources
 from .rule_groups import RuleGroups
 
 
 def declared_resources(folders: FolderTree, datasources: DataSources, dashboards: Dashboards,
-                       notifications: NotificationResources, rule_groups: RuleGroups) -> dict[str, Mapping[Key, Any]]:
+                       notifications: NotificationResources, rule_groups: RuleGroups,
+                       library_panels: LibraryPanels | None = None) -> dict[str, Mapping[Key, Any]]:
     """Every resource of the stack by type and import-id key (the same keys as adopt.declared.declared_keys)."""
     return {
+        "grafana_library_panel": {(uid,): r for uid, r in library_panels._by_uid.items()} if library_panels else {},
         "grafana_folder": {(uid,): r for uid, r in folders._by_uid.items()},
         "grafana_data_source": {(uid,): r for uid, r in datasources._by_uid.items()},
         "grafana_dashboard": {(uid,): r for uid, r in dashboards.by_uid.items()},

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..datasources import DataSource
 from ..environment import Environment, thaw
 from ..folders import Folder
+
+if TYPE_CHECKING:
+    from .library_panels import LibraryPanel
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,8 @@ class RenderContext:
     env: Environment
     datasources: Mapping[str, DataSource]  # by uid, only those this environment has
     folders: Mapping[str, Folder]  # by path relative to dashboards/
+    # by uid: the library panels dashboards may show (loaded before the dashboards; see library_panels.py)
+    library_panels: Mapping[str, LibraryPanel] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ The file is a Jinja2 template first (it sees ``env``), then YAML. See dashboards
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import UserError
@@ -15,6 +16,7 @@ from . import durations
 from .annotations import BUILT_IN, render_annotation
 from .datasource_refs import DataSourceResolver
 from .layout import GridCursor
+from .library_panels import LibraryPanel, reference
 from .links import render_link
 from .model import RenderContext
 from .panels import panel_type, render_panel, size
@@ -26,6 +28,7 @@ TOP_KEYS = ("uid", "title", "description", "tags", "refresh", "time", "timezone"
             "editable", "datasource", "variables", "links", "annotations", "panels")
 GRAPH_TOOLTIP = {"off": 0, "crosshair": 1, "tooltip": 2}
 ROW_KEYS = ("row", "collapsed", "repeat", "id")
+LIBRARY_PANEL_KEYS = ("library_panel", "id", "width", "height", "gridPos")
 
 # Grafana writes legends and LogQL line formats as {{label}}, which is Jinja's syntax too. Only expressions that
 # start from `env` (or from a name a {% for %}/{% set %} binds) are Jinja's; every other {{...}} is kept for Grafana.
@@ -81,7 +84,7 @@ def render_spec(text: str, where: str, ctx: RenderContext, default_uid: str) -> 
         "fiscalYearStartMonth": 0,
         "graphTooltip": _graph_tooltip(fields),
         "links": [render_link(link, resolver) for link in fields.items("links")],
-        "panels": _panels(fields, resolver, default_ds),
+        "panels": _panels(fields, resolver, default_ds, ctx.library_panels),
         "refresh": _refresh(fields, ctx.env.overrides.min_refresh),
         "schemaVersion": schema_version(),
         "tags": fields.str_list("tags", []),
@@ -151,7 +154,8 @@ def _panel_ids(items: list[Fields]) -> list[int]:
     return ids
 
 
-def _panels(fields: Fields, resolver: DataSourceResolver, default_ds: str | None) -> list[dict[str, Any]]:
+def _panels(fields: Fields, resolver: DataSourceResolver, default_ds: str | None,
+            library_panels: Mapping[str, LibraryPanel]) -> list[dict[str, Any]]:
     items = fields.items("panels")
     if not items:
         raise fields.error("panels", "is required: a list of panels (and rows)")
@@ -172,16 +176,24 @@ def _panels(fields: Fields, resolver: DataSourceResolver, default_ds: str | None
             # Panels of a collapsed row are stored inside it, laid out as if the row were open.
             row_cursor = GridCursor.below(position["y"] + position["h"])
             continue
-        if "type" not in item.data:
-            raise item.error("type", "is required (or write `row: <title>` for a row)")
-        panel = render_panel(item, panel_id, resolver, default_ds)
+        library = None
+        if "library_panel" in item.data:
+            item.only(LIBRARY_PANEL_KEYS)
+            library = library_panel(item, library_panels)
+            panel = {"id": panel_id, "libraryPanel": reference(library), "title": library.title}
+        elif "type" not in item.data:
+            raise item.error("type", "is required (or write `row: <title>` for a row, `library_panel: <uid or "
+                                     "name>` for a library panel)")
+        else:
+            panel = render_panel(item, panel_id, resolver, default_ds)
         target_cursor = row_cursor if collapsed_row is not None else cursor
         if item.data.get("gridPos") is not None:
             grid = item.sub("gridPos")
             grid.only(("x", "y", "w", "h"))
             panel["gridPos"] = target_cursor.place_at(grid.int("x"), grid.int("y"), grid.int("w"), grid.int("h"))
         else:
-            width, height = size(item, panel_type(item))
+            width, height = (item.int("width", library.default_size()[0]), item.int("height", library.default_size()[1])
+                             ) if library is not None else size(item, panel_type(item))
             if not 1 <= width <= 24:
                 raise item.error("width", f"must be between 1 and 24 (grid columns), got {width}")
             if height < 1:
@@ -189,3 +201,19 @@ def _panels(fields: Fields, resolver: DataSourceResolver, default_ds: str | None
             panel["gridPos"] = target_cursor.place(width, height)
         (collapsed_row["panels"] if collapsed_row is not None else top).append(panel)
     return top
+
+
+def library_panel(item: Fields, library_panels: Mapping[str, LibraryPanel]) -> LibraryPanel:
+    """The library panel ``library_panel: <uid or name>`` names (a name must be unique across folders)."""
+    wanted = item.str("library_panel")
+    if wanted in library_panels:
+        return library_panels[wanted]
+    named = [panel for panel in library_panels.values() if panel.name == wanted]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise item.error("library_panel", f"several library panels are named {wanted!r} "
+                                          f"({', '.join(sorted(p.file for p in named))}); give the uid")
+    known = ", ".join(sorted(f"{p.uid} ({p.name})" for p in library_panels.values())) or "none"
+    raise item.error("library_panel", f"unknown library panel {wanted!r}; library panels are files in "
+                                      f"dashboards/<folder>/_library-panels/ (known: {known})")

@@ -11,6 +11,7 @@ from typing import Any
 from ...errors import Problem, warn
 from ..legacy_rows import MIGRATED_BY_GRAFANA
 from ..model import Dashboard, RenderContext
+from .library_refs import as_shown, library_reference_problems
 from .queries import collect_queries, parse_problems
 from .references import reference_problems
 from .schema import schema_problems
@@ -32,6 +33,8 @@ def validate_dashboards(dashboards: list[tuple[Dashboard, dict[str, Any]]], ctx:
     known = {d.uid for d, _ in dashboards}
     queries = []
     for dashboard, config in dashboards:
+        problems += library_reference_problems(dashboard, config, ctx)
+        config = as_shown(config, ctx)  # a library panel reference checked as the panel Grafana draws there
         if is_export(dashboard):  # keys Grafana's migrator still reads are no schema matter
             as_checked = {k: v for k, v in config.items() if k not in MIGRATED_BY_GRAFANA}
         else:
