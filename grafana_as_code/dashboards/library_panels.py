@@ -79,8 +79,15 @@ class LibraryPanel:
 
 
 def reference(panel: LibraryPanel) -> dict[str, str]:
-    """What a dashboard panel holds to show ``panel``: Grafana finds it by uid; the name is for people."""
+    """The ``libraryPanel`` of a dashboard panel showing ``panel``: Grafana finds it by uid; the name is for people."""
     return {"name": panel.name, "uid": panel.uid}
+
+
+def reference_panel(panel: LibraryPanel) -> dict[str, Any]:
+    """A dashboard panel showing ``panel`` (without its id and gridPos): what Grafana saves (id, gridPos, title,
+    libraryPanel {uid, name}) plus the library panel's ``type``, which Grafana ignores there but its dashboard
+    schema requires of every panel, so the stored JSON stays valid for any tool that reads it."""
+    return {"libraryPanel": reference(panel), "title": panel.title, "type": panel.type}
 
 
 def library_panel_files(root: Path) -> list[Path]:

@@ -16,7 +16,7 @@ from . import durations
 from .annotations import BUILT_IN, render_annotation
 from .datasource_refs import DataSourceResolver
 from .layout import GridCursor
-from .library_panels import LibraryPanel, reference
+from .library_panels import LibraryPanel, reference_panel
 from .links import render_link
 from .model import RenderContext
 from .panels import panel_type, render_panel, size
@@ -180,7 +180,7 @@ def _panels(fields: Fields, resolver: DataSourceResolver, default_ds: str | None
         if "library_panel" in item.data:
             item.only(LIBRARY_PANEL_KEYS)
             library = library_panel(item, library_panels)
-            panel = {"id": panel_id, "libraryPanel": reference(library), "title": library.title}
+            panel = {"id": panel_id, **reference_panel(library)}
         elif "type" not in item.data:
             raise item.error("type", "is required (or write `row: <title>` for a row, `library_panel: <uid or "
                                      "name>` for a library panel)")
