@@ -97,12 +97,31 @@ def cmd_environments(args: argparse.Namespace) -> int:
     return 0
 
 
+def _choices(values: list[str] | None) -> dict[str, str]:
+    choices: dict[str, str] = {}
+    for value in values or []:
+        name, sep, uid = value.partition("=")
+        if not sep or not name.strip() or not uid.strip():
+            raise UserError("--datasource", "", f"expected NAME=UID (an input such as DS_PROMETHEUS, a data source "
+                                                f"uid of the exporting Grafana, or a plugin type), got {value!r}")
+        choices[name.strip()] = uid.strip()
+    return choices
+
+
 def cmd_import_dashboard(args: argparse.Namespace) -> int:
-    from .dashboards.importer import folder_directory, import_dashboard
+    from .dashboards.importer import folder_directory, import_dashboards
     from .yaml_io import display_path
 
-    written = import_dashboard(Path(args.file), folder_directory(args.folder))
-    print(f"Wrote {display_path(written)}; review it, then `make synth`.")
+    result = import_dashboards([Path(f) for f in args.files], folder_directory(args.folder), force=args.force,
+                               choices=_choices(args.datasource))
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for path in result.removed:
+        print(f"Removed {display_path(path)} (replaced, --force)")
+    for path in result.written:
+        print(f"Wrote {display_path(path)}")
+    print(f"{len(result.written)} file(s) written; review them, then `make synth`." if result.written
+          else "Nothing to write: the repository already holds these exports as they are.")
     return 0
 
 
@@ -209,11 +228,17 @@ def parser() -> argparse.ArgumentParser:
     bindings.add_argument("--check", action="store_true", help="only check that the bindings are up to date")
     bindings.set_defaults(func=cmd_bindings)
 
-    importer = commands.add_parser("import-dashboard", help="import a dashboard exported from Grafana as a clean file")
-    importer.add_argument("file", help="the JSON exported from Grafana (Share > Export > Save to file)")
+    importer = commands.add_parser("import-dashboard", help="import dashboards exported from Grafana as clean files")
+    importer.add_argument("files", nargs="+", metavar="EXPORT",
+                          help="JSON exported from Grafana (Export > Save to file), or a directory of them")
     importer.add_argument("--folder", required=True,
                           help="folder path under dashboards/ (the leading dashboards/ may be given), "
                                "e.g. intelliflow/application")
+    importer.add_argument("--force", action="store_true",
+                          help="replace a dashboard or library panel of the repository that has the same uid")
+    importer.add_argument("--datasource", action="append", metavar="NAME=UID",
+                          help="use data source UID of this repository for an input (DS_PROMETHEUS), a data source "
+                               "uid of the exporting Grafana, or a plugin type (prometheus); repeatable")
     importer.set_defaults(func=cmd_import_dashboard)
 
     rules = commands.add_parser("import-rules", help="Prometheus rules (PrometheusRule objects, rule files) into "
