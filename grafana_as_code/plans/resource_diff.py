@@ -48,10 +48,23 @@ def describe(change: ResourceChange, value: Any) -> str:
     json_key = DASHBOARD_TYPES.get(change.type)
     if json_key and isinstance(value.get(json_key), str):
         return dashboard_diff.summary(value[json_key])
+    if change.type == "grafana_library_panel":
+        return _library_panel_summary(value)
     for key in _NAME_KEYS:
         if isinstance(value.get(key), str) and value[key]:
             return f"{key} “{value[key]}”"
     return ""
+
+
+def _library_panel_summary(value: dict[str, Any]) -> str:
+    """``library panel “Error rate”: stat, 1 query`` (its model_json is compared key by key when it changes)."""
+    model = parse_json_attribute(value.get("model_json"))
+    name = value.get("name") if isinstance(value.get("name"), str) else "?"
+    if not isinstance(model, dict):
+        return f"library panel “{name}”"
+    targets = model.get("targets") if isinstance(model.get("targets"), list) else []
+    return (f"library panel “{name}”: {model.get('type') or 'panel'}, {len(targets)} "
+            f"quer{'y' if len(targets) == 1 else 'ies'}")
 
 
 def created_lines(change: ResourceChange) -> list[Finding]:
