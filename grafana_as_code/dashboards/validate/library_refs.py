@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...dashboard_panels import panels_of
+from ...environment import thaw
 from ...errors import Problem, warn
 from ..model import Dashboard, RenderContext
 from .locations import place, target_label
@@ -50,14 +51,13 @@ def library_reference_problems(dashboard: Dashboard, config: dict[str, Any], ctx
             warn(dashboard.file, f"{where}, libraryPanel.name",
                  f"is {reference.get('name')!r}, but library panel {uid!r} is named {library.name!r} "
                  f"({library.file}); Grafana shows the latter")
-        model = library.model
-        for index, target, _ in targets_of(dict(model)):
-            for _, text in query_texts(dict(target)):
+        for index, target, _ in targets_of(thaw(library.model)):
+            for _, text in query_texts(target):
                 for name in dict.fromkeys(used_variables(text)):
                     if name not in variables and name not in BUILT_INS:
                         problems.append(Problem(
                             dashboard.file, f"{where}, libraryPanel",
-                            f"library panel {library.name!r} ({library.file}), {target_label(dict(target), index)}, "
+                            f"library panel {library.name!r} ({library.file}), {target_label(target, index)}, "
                             f"uses variable ${name}, which this dashboard does not define"))
     return problems
 
@@ -69,7 +69,9 @@ def _shown(panel: Any, ctx: RenderContext) -> Any:
     if reference is not None:
         library = ctx.library_panels.get(reference.get("uid"))  # type: ignore[arg-type]
         # Grafana draws the model at the reference's place; what the reference itself holds besides is ignored.
-        shown = {key: panel[key] for key in ("id", "gridPos", "libraryPanel") if key in panel}
+        shown = {key: panel[key] for key in ("id", "gridPos") if key in panel}
+        if library is not None:  # (a reference without a known uid is reported by library_reference_problems)
+            shown["libraryPanel"] = {"name": library.name, "uid": library.uid}
         shown["title"] = library.title if library is not None else panel.get("title", "")
         shown["type"] = library.type if library is not None and library.type else "library-panel"
         return shown
