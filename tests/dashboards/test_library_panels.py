@@ -192,6 +192,30 @@ def test_dashboards_must_define_the_variables_their_library_panels_use(shop):
         "this dashboard does not define"]
 
 
+def test_a_library_panel_may_take_its_data_source_from_the_dashboard(shop):
+    shop.write("shop/_library-panels/up.json", json.dumps({"uid": "up-by-ds", "name": "Up", "model": {
+        "type": "stat", "title": "Up", "datasource": {"type": "prometheus", "uid": "${ds}"},
+        "targets": [{"refId": "A", "expr": "sum(up{job=\"$job\"})", "datasource": {"type": "prometheus",
+                                                                                  "uid": "${ds}"}}]}}))
+    shop.write("shop/good.yaml", """\
+        title: Good
+        variables:
+          - {name: ds, type: datasource, plugin: prometheus}
+          - {name: job, type: custom, values: [shop]}
+        panels:
+          - library_panel: up-by-ds
+        """)
+    panels, [dashboard] = shop.load()
+    assert dashboard.uid == "good"
+    shop.write("shop/bad.yaml", "title: Bad\nvariables:\n  - {name: ds, type: textbox}\n  - {name: job, type: "
+                                "textbox}\npanels:\n  - library_panel: up-by-ds\n")
+    with pytest.raises(UserError) as caught:
+        shop.load()
+    [problem] = caught.value.problems
+    assert problem.where == "dashboards/shop/bad.yaml" and "$ds, which this dashboard does not define as a data " \
+                                                          "source variable" in problem.message
+
+
 def test_duplicate_uids_and_names_per_folder_are_refused_together(shop):
     shop.write("shop/_library-panels/a.yaml", ERROR_RATE)
     shop.write("shop/_library-panels/b.yaml", ERROR_RATE.replace("uid: shop-error-rate", "uid: other"))

@@ -15,6 +15,7 @@ from typing import Any
 from ...dashboard_panels import panels_of
 from ...environment import thaw
 from ...errors import Problem, warn
+from ..datasource_refs import variable_in
 from ..model import Dashboard, RenderContext
 from .locations import place, target_label
 from .macros import BUILT_INS, used_variables
@@ -28,7 +29,9 @@ def _reference_of(panel: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 def library_reference_problems(dashboard: Dashboard, config: dict[str, Any], ctx: RenderContext) -> list[Problem]:
     problems: list[Problem] = []
-    variables = {v.get("name") for v in (config.get("templating") or {}).get("list") or [] if isinstance(v, dict)}
+    types = {v.get("name"): v.get("type") for v in (config.get("templating") or {}).get("list") or []
+             if isinstance(v, dict)}
+    variables = set(types)
     for panel in panels_of(config):
         if "libraryPanel" not in panel:
             continue
@@ -51,7 +54,18 @@ def library_reference_problems(dashboard: Dashboard, config: dict[str, Any], ctx
             warn(dashboard.file, f"{where}, libraryPanel.name",
                  f"is {reference.get('name')!r}, but library panel {uid!r} is named {library.name!r} "
                  f"({library.file}); Grafana shows the latter")
-        for index, target, _ in targets_of(thaw(library.model)):
+        model = thaw(library.model)
+        references = [model.get("datasource")] + [t.get("datasource") for t in model.get("targets") or []
+                                                  if isinstance(t, dict)]
+        for uid_or_ref in references:
+            ref_uid = uid_or_ref.get("uid") if isinstance(uid_or_ref, dict) else uid_or_ref
+            name = variable_in(ref_uid) if isinstance(ref_uid, str) else None
+            if name is not None and types.get(name) != "datasource":
+                problems.append(Problem(dashboard.file, f"{where}, libraryPanel",
+                                        f"library panel {library.name!r} ({library.file}) takes its data source from "
+                                        f"${name}, which this dashboard does not define as a data source variable"))
+                break
+        for index, target, _ in targets_of(model):
             for _, text in query_texts(target):
                 for name in dict.fromkeys(used_variables(text)):
                     if name not in variables and name not in BUILT_INS:
