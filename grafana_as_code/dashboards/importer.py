@@ -324,7 +324,7 @@ def _prepare(path: Path, datasources: Mapping[str, DataSource], repository: _Rep
     libraries = _library_references(data, where, elements, repository, datasources)
     uid = data.get("uid")
     if (uid is None or uid == "") and isinstance(data.get("title"), str) and data["title"].strip() \
-            and "panels" in data:
+            and not isinstance(data.get("dashboard"), dict):  # (an API response is explained by normalize_export)
         data["uid"] = uid_from_title(data["title"])
         notes.append(Problem(where, "uid", f"the export has none (Grafana would make up a random one); using "
                                            f"{data['uid']!r}, derived from the title"))
@@ -472,6 +472,12 @@ def _plan_library_panels(prepared: list[_Prepared], dest_dir: Path, repository: 
                 current = repository.library_content(library.uid)
                 if current is not None and {**current, "model": clean_model(current.get("model") or {})} == content:
                     continue  # the same library panel, already here
+                if current is None and existing.suffix != ".json" and not force:
+                    # A spec of ours, deployed from here: the export's copy is what Grafana got from it (or a UI
+                    # edit the next apply reverts). The spec stays the source; --force would replace it.
+                    notes.append(Problem(library.where, library.field,
+                                         f"library panel {library.uid!r} is {display_path(existing)} here: kept"))
+                    continue
                 if not force:
                     problems.add(Problem(library.where, library.field,
                                          f"library panel {library.uid!r} is already in the repository: "

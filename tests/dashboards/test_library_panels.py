@@ -287,6 +287,16 @@ def test_a_library_panel_of_another_content_is_not_overwritten_without_force(rep
     assert json.loads(written.read_text())["model"]["title"] == "Requests per second"
 
 
+def test_a_library_panel_written_as_a_spec_here_is_kept(repo, fixtures):
+    spec = repo / "dashboards" / "shop" / "_library-panels" / "rate.yaml"
+    spec.parent.mkdir()
+    spec.write_text("uid: shop-req-rate\nname: Shop request rate\ntype: text\ncontent: hi\n")
+    result = import_dashboards([fixtures / "exported-library-panels.json"], repo / "dashboards" / "shop")
+    assert spec.read_text().startswith("uid: shop-req-rate")
+    assert sorted(p.name for p in spec.parent.iterdir()) == ["rate.yaml", "shop-error-log.json"]
+    assert any("kept" in n.message and n.field == "__elements.shop-req-rate" for n in result.notes)
+
+
 def test_a_library_panel_embedded_in_an_old_export_becomes_a_file(repo):
     old = {"uid": "legacy", "title": "Legacy", "schemaVersion": 30, "panels": [{
         "id": 3, "gridPos": {"h": 6, "w": 8, "x": 0, "y": 0}, "type": "stat", "title": "Up",
