@@ -3,6 +3,10 @@
 Dashboards that show a library panel depend on it (``Dashboards`` asks ``resource``): Grafana refuses to save a
 dashboard whose ``libraryPanel.uid`` does not exist yet, and refuses to delete a library panel a dashboard still
 shows, so Terraform must create it first and delete it last.
+
+The Terraform name is the uid: the provider never sends a changed ``uid`` (its update is a PATCH of the old one
+without it), so a new uid must be a new resource; with the uid in the address, Terraform creates the new panel,
+updates the dashboards, then deletes the old one.
 """
 from __future__ import annotations
 
