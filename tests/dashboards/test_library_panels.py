@@ -268,6 +268,27 @@ def test_elements_of_an_external_export_become_library_panel_files(repo, fixture
     assert again.written == ()
 
 
+def _queries(value) -> set[str]:
+    if isinstance(value, dict):
+        return {v for k, v in value.items() if k == "expr" and isinstance(v, str)} | {
+            q for v in value.values() for q in _queries(v)}
+    if isinstance(value, list):
+        return {q for v in value for q in _queries(v)}
+    return set()
+
+
+def test_nothing_of_the_export_is_lost(repo, fixtures):
+    """Every query and panel title of the export, library panels included, is in the files written."""
+    original = json.loads((fixtures / "exported-library-panels.json").read_text())
+    result = import_dashboards([fixtures / "exported-library-panels.json"], repo / "dashboards" / "shop")
+    written = [json.loads(p.read_text()) for p in result.written]
+    assert _queries(original) and _queries(original) == _queries(written)
+    titles = {m["model"]["title"] for m in original["__elements"].values()} | {
+        p["title"] for p in original["panels"] if "title" in p}
+    assert titles <= {w["model"]["title"] for w in written if "model" in w} | {
+        p.get("title") for w in written for p in w.get("panels", [])}
+
+
 def test_a_library_panel_of_another_content_is_not_overwritten_without_force(repo, fixtures):
     import_dashboards([fixtures / "exported-library-panels.json"], repo / "dashboards" / "shop")
     changed = json.loads((fixtures / "exported-library-panels.json").read_text())
