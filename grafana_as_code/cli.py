@@ -118,9 +118,12 @@ def cmd_import_dashboard(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     for path in result.removed:
         print(f"Removed {display_path(path)} (replaced, --force)")
+    if len(result.written) == 1:
+        print(f"Wrote {display_path(result.written[0])}; review it, then `make synth`.")
+        return 0
     for path in result.written:
         print(f"Wrote {display_path(path)}")
-    print(f"{len(result.written)} file(s) written; review them, then `make synth`." if result.written
+    print(f"{len(result.written)} files written; review them, then `make synth`." if result.written
           else "Nothing to write: the repository already holds these exports as they are.")
     return 0
 
