@@ -33,6 +33,9 @@ KINDS = {  # kind: (read alternatives, write alternatives)
     "folders": ([["folders:read"]], [["folders:create", "folders:write", "folders:delete"]]),
     "folder permissions": ([["folders.permissions:read"]], [["folders.permissions:write"]]),
     "dashboards": ([["dashboards:read"]], [["dashboards:create", "dashboards:write", "dashboards:delete"]]),
+    # pkg/services/libraryelements: /api/library-elements needs library.panels:create|read|write|delete
+    "library panels": ([["library.panels:read"]],
+                       [["library.panels:create", "library.panels:write", "library.panels:delete"]]),
     "teams": ([["teams:read"]], [["teams:create", "teams:write", "teams:delete"]]),
     "alerting through the provisioning API": (ALERTING_READ, ALERTING_WRITE),
 }
@@ -41,6 +44,7 @@ TYPES = {  # the stack's resource (and data source) types: the kind of object ea
     "grafana_folder": "folders",
     "grafana_folder_permission": "folder permissions",
     "grafana_dashboard": "dashboards",
+    "grafana_library_panel": "library panels",
     "grafana_team": "teams",
     **{t: "alerting through the provisioning API" for t in (
         "grafana_rule_group", "grafana_contact_point", "grafana_notification_policy", "grafana_message_template",
@@ -48,7 +52,8 @@ TYPES = {  # the stack's resource (and data source) types: the kind of object ea
 }
 READ = {f"read {kind}": alternatives[0] for kind, alternatives in KINDS.items()}
 WRITE = {f"write {kind}": alternatives[1] for kind, alternatives in KINDS.items()}
-WRITING_ACTIONS = ("datasources:write", "folders:write", "dashboards:write", "teams:write", "folders.permissions:write",
+WRITING_ACTIONS = ("datasources:write", "folders:write", "dashboards:write", "library.panels:write", "teams:write",
+                   "folders.permissions:write",
                    "alert.provisioning:write", "alert.rules.provisioning:write",
                    "alert.notifications.provisioning:write")
 

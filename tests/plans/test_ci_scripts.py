@@ -102,14 +102,17 @@ sys.path.remove(str(SCRIPTS))
 # What Grafana's basic roles grant for what the stack manages (Grafana RBAC role definitions): Viewer reads folders,
 # dashboards and alert rules but neither data sources nor the provisioning API; Editor adds the provisioning API and
 # dashboard/folder writes; Admin adds data sources, teams and permissions.
-VIEWER = {"folders:read", "dashboards:read", "alert.rules:read", "alert.notifications:read", "datasources:query"}
+VIEWER = {"folders:read", "dashboards:read", "alert.rules:read", "alert.notifications:read", "datasources:query",
+          "library.panels:read"}
 EDITOR = VIEWER | {"alert.provisioning:read", "alert.provisioning:write", "dashboards:create", "dashboards:write",
-                   "dashboards:delete", "folders:create", "folders:write", "folders:delete"}
+                   "dashboards:delete", "folders:create", "folders:write", "folders:delete", "library.panels:create",
+                   "library.panels:write", "library.panels:delete"}
 ADMIN = EDITOR | {"datasources:read", "datasources:create", "datasources:write", "datasources:delete", "teams:read",
                   "teams:create", "teams:write", "teams:delete", "folders.permissions:read", "folders.permissions:write"}
 RBAC_READER = VIEWER | {"datasources:read", "alert.provisioning:read", "teams:read", "folders.permissions:read"}
 STACK = {"resource": {t: {} for t in ("grafana_data_source", "grafana_folder", "grafana_dashboard", "grafana_team",
-                                      "grafana_folder_permission", "grafana_rule_group", "grafana_contact_point")},
+                                      "grafana_folder_permission", "grafana_rule_group", "grafana_contact_point",
+                                      "grafana_library_panel")},
          "data": {"grafana_team": {}}}
 
 
@@ -153,8 +156,8 @@ def test_the_apply_needs_every_write_of_what_the_stack_manages() -> None:
 
 
 def test_a_resource_type_without_a_rule_is_reported_not_passed() -> None:
-    _, unknown = grafana_permissions.stack_needs({"resource": {"grafana_library_panel": {}}}, "read")
-    assert unknown == ["grafana_library_panel"]
+    _, unknown = grafana_permissions.stack_needs({"resource": {"grafana_playlist": {}}}, "read")
+    assert unknown == ["grafana_playlist"]
 
 
 def test_every_type_our_stacks_synthesize_has_a_rule(tmp_path: Path) -> None:
