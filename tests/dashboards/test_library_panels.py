@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
+import yaml
 
 from grafana_as_code.dashboards import RenderContext, load_dashboards
 from grafana_as_code.dashboards.importer import import_dashboards
@@ -417,3 +418,16 @@ def test_a_library_panel_change_reads_by_meaning_in_the_plan_report(synthesized)
     create = {**plan, "resource_changes": [{**plan["resource_changes"][0], "change": {
         **plan["resource_changes"][0]["change"], "actions": ["create"], "before": None}}]}
     assert "library panel “" in plan_report.render([parse_plan(create, "dev.json", "dev")])
+
+
+def test_an_existing_library_panel_is_adopted_by_an_import_block(tmp_path):
+    root = copy_project(tmp_path / "project")
+    first = library_panel_files(root / "dashboards")[0]
+    data = json.loads(first.read_text()) if first.suffix == ".json" else yaml.safe_load(first.read_text())
+    uid = data.get("uid", first.stem)  # the file name unless the file gives one
+    (root / "adopt").mkdir(exist_ok=True)
+    (root / "adopt" / "dev.yaml").write_text(f"library_panels: [{uid}]\n")
+    run = run_cli(root, "synth", "--env", "dev")
+    assert run.returncode == 0, run.stderr
+    stack = json.loads((root / "cdktf.out" / "stacks" / "dev" / "cdk.tf.json").read_text())
+    assert {"to": f"grafana_library_panel.{uid}", "id": uid} in stack["import"]
