@@ -14,7 +14,7 @@ from grafana_as_code.datasources import DataSource
 from grafana_as_code.errors import UserError
 from grafana_as_code.uids import MAX_UID_LENGTH, UID_PATTERN, uid_from_title
 
-from project_copy import REPO, run_cli
+from project_copy import FIXTURE_PROJECT, REPO, run_cli
 
 
 def cli(root: Path, *args: str):
@@ -41,11 +41,11 @@ def export(uid: str | None, title: str | None = "Shop", expr: str = "sum(up)",
 
 
 @pytest.fixture()
-def repo(tmp_path: Path, repo_root: Path, monkeypatch) -> Path:
-    """environments/ and datasources/ of the repository, an empty folder dashboards/shop/; cwd is the root."""
+def repo(tmp_path: Path, monkeypatch) -> Path:
+    """environments/ and datasources/ of the fixture project, an empty folder dashboards/shop/; cwd is the root."""
     root = tmp_path / "repo"
-    shutil.copytree(repo_root / "environments", root / "environments")
-    shutil.copytree(repo_root / "datasources", root / "datasources")
+    shutil.copytree(FIXTURE_PROJECT / "environments", root / "environments")
+    shutil.copytree(FIXTURE_PROJECT / "datasources", root / "datasources")
     (root / "dashboards" / "shop").mkdir(parents=True)
     (root / "dashboards" / "shop" / "_folder.yaml").write_text("title: Shop\n")
     monkeypatch.chdir(root)

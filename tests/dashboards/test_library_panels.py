@@ -10,7 +10,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
-import yaml
 
 from grafana_as_code.dashboards import RenderContext, load_dashboards
 from grafana_as_code.dashboards.importer import import_dashboards
@@ -23,7 +22,9 @@ from grafana_as_code.plans import plan_report
 from grafana_as_code.plans.model import parse_plan
 from grafana_as_code.validate.run import validate_outdir
 
-from project_copy import REPO, copy_project, run_cli, schema_path
+from grafana_as_code.project import load_project
+
+from project_copy import FIXTURE_PROJECT, content_root, copy_fixture_project, run_cli, schema_path
 
 ERROR_RATE = """\
     uid: shop-error-rate
@@ -69,7 +70,7 @@ class Tree:
 
     def context(self) -> RenderContext:
         dashboards = self.root / "dashboards"
-        sources = load_datasources(REPO / "datasources", self.env)
+        sources = load_datasources(FIXTURE_PROJECT / "datasources", self.env)
         return RenderContext(env=self.env, datasources=MappingProxyType({s.uid: s for s in sources}),
                              folders=MappingProxyType({f.path: f for f in load_folders(dashboards)}))
 
@@ -237,8 +238,8 @@ def test_library_panel_files_skip_hidden_trees(shop):
 @pytest.fixture()
 def repo(tmp_path, monkeypatch) -> Path:
     root = tmp_path / "repo"
-    shutil.copytree(REPO / "environments", root / "environments")
-    shutil.copytree(REPO / "datasources", root / "datasources")
+    shutil.copytree(FIXTURE_PROJECT / "environments", root / "environments")
+    shutil.copytree(FIXTURE_PROJECT / "datasources", root / "datasources")
     (root / "dashboards" / "shop").mkdir(parents=True)
     (root / "dashboards" / "shop" / "_folder.yaml").write_text("title: Shop\n")
     monkeypatch.chdir(root)
@@ -337,9 +338,23 @@ def test_a_library_panel_embedded_in_an_old_export_becomes_a_file(repo):
 
 # --- synthesis ------------------------------------------------------------------------------------------------
 
+SHOWN_TWICE = "panels:\n  - library_panel: shop-error-rate\n  - library_panel: Shop error log\n    width: 24\n"
+
+
 @pytest.fixture(scope="module")
 def synthesized(tmp_path_factory) -> tuple[Path, dict]:
-    root = copy_project(tmp_path_factory.mktemp("library") / "project")
+    """The fixture project with library panels of its own: one per kind of file, shown by two dashboards."""
+    root = copy_fixture_project(tmp_path_factory.mktemp("library") / "project")
+    library = root / "dashboards" / "shop" / "_library-panels"
+    library.mkdir()
+    (library / "error-rate.yaml").write_text(textwrap.dedent(ERROR_RATE))
+    (library / "errors.json").write_text(json.dumps({"uid": "shop-error-log", "name": "Shop error log", "model": {
+        "type": "logs", "title": "Errors", "datasource": {"type": "loki", "uid": "loki"},
+        "targets": [{"refId": "A", "expr": '{job="$job"} |= "error"'}]}}))
+    for name in ("first", "second"):
+        (root / "dashboards" / "shop" / f"lib-{name}.yaml").write_text(
+            f"title: Library {name}\ndatasource: prometheus\nvariables:\n  - {{name: job, type: custom, values: "
+            f"[shop]}}\n" + SHOWN_TWICE)
     run = run_cli(root, "synth", "--env", "dev")
     assert run.returncode == 0, run.stderr  # includes the provider-schema check of every resource
     return root, json.loads((root / "cdktf.out" / "stacks" / "dev" / "cdk.tf.json").read_text())
@@ -370,15 +385,18 @@ def test_dashboards_depend_on_the_library_panels_they_show(synthesized):
         assert all(uid in {r["uid"] for r in library.values()} for uid in shown)
 
 
-def test_intelliflow_shares_a_library_panel_between_its_dashboards(synthesized):
-    """Its catalog asks teams to use shared library panels: at least one is shown by several of its dashboards."""
-    root, stack = synthesized
-    intelliflow = {p for p in library_panel_files(root / "dashboards") if p.parts[-3] == "intelliflow"}
-    assert intelliflow, "dashboards/intelliflow/_library-panels/ holds the catalog's shared library panels"
+def test_intelliflow_shares_a_library_panel_between_its_dashboards():
+    """Content: its catalog asks teams to use shared library panels; at least one is shown by several of its
+    dashboards (read from the files)."""
+    catalog = load_project(content_root()).catalogs[0]
+    ours = {p.uid for p in catalog.library_panels if p.file.startswith("dashboards/intelliflow/")}
+    assert ours, "dashboards/intelliflow/_library-panels/ holds the catalog's shared library panels"
     users: dict[str, set[str]] = {}
-    for name, dashboard in stack["resource"]["grafana_dashboard"].items():
-        for dependency in dashboard.get("depends_on", []):
-            users.setdefault(dependency, set()).add(name)
+    for dashboard in catalog.dashboards:
+        for panel in [p for p in dashboard.config["panels"]] + [i for p in dashboard.config["panels"]
+                                                                 for i in p.get("panels", [])]:
+            if "libraryPanel" in panel and panel["libraryPanel"]["uid"] in ours:
+                users.setdefault(panel["libraryPanel"]["uid"], set()).add(dashboard.uid)
     assert any(len(names) > 1 for names in users.values()), users
 
 
@@ -403,10 +421,10 @@ def test_synthesis_with_library_panels_is_deterministic(synthesized):
 
 def test_a_library_panel_change_reads_by_meaning_in_the_plan_report(synthesized):
     _, stack = synthesized
-    address, resource = next(iter(stack["resource"]["grafana_library_panel"].items()))
+    address, resource = "shop-error-rate", stack["resource"]["grafana_library_panel"]["shop-error-rate"]
     before = {k: v for k, v in resource.items() if k != "//"}
     model = json.loads(before["model_json"])
-    model["targets"][0]["expr"] = model["targets"][0]["expr"].replace("5m", "10m", 1)
+    model["targets"][0]["expr"] = model["targets"][0]["expr"].replace("[$__rate_interval]", "[10m]", 1)
     after = {**before, "model_json": json.dumps(model)}
     plan = {"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": [{
         "address": f"grafana_library_panel.{address}", "mode": "managed", "type": "grafana_library_panel",
@@ -421,10 +439,11 @@ def test_a_library_panel_change_reads_by_meaning_in_the_plan_report(synthesized)
 
 
 def test_an_existing_library_panel_is_adopted_by_an_import_block(tmp_path):
-    root = copy_project(tmp_path / "project")
-    first = library_panel_files(root / "dashboards")[0]
-    data = json.loads(first.read_text()) if first.suffix == ".json" else yaml.safe_load(first.read_text())
-    uid = data.get("uid", first.stem)  # the file name unless the file gives one
+    root = copy_fixture_project(tmp_path / "project")
+    (root / "dashboards" / "shop" / "_library-panels").mkdir()
+    (root / "dashboards" / "shop" / "_library-panels" / "up.yaml").write_text(
+        "uid: shop-up\ntype: stat\ntitle: Up\ndatasource: prometheus\nqueries:\n  - {expr: sum(up)}\n")
+    uid = "shop-up"
     (root / "adopt").mkdir(exist_ok=True)
     (root / "adopt" / "dev.yaml").write_text(f"library_panels: [{uid}]\n")
     run = run_cli(root, "synth", "--env", "dev")
