@@ -1,4 +1,5 @@
-"""Everything one environment's Grafana needs, as one Terraform stack (``cdktf.out/stacks/<env>/``)."""
+"""One environment's Grafana as Terraform stacks (``cdktf.out/stacks/<name>/``): the environment's shared stack,
+and with ``state.split: teams`` one stack per team owning folders (grafana_as_code/shards.py)."""
 from __future__ import annotations
 
 from grafana_as_code.cdk import Construct, TerraformStack
@@ -9,10 +10,12 @@ from grafana_as_code.components.folders import FolderTree
 from grafana_as_code.components.notifications import NotificationResources
 from grafana_as_code.components.rule_groups import RuleGroups
 from grafana_as_code.components.secret_variables import SecretVariables
+from grafana_as_code.components.shared_objects import SharedUids
 from grafana_as_code.components.state_backend import configure_state_backend
 from grafana_as_code.components.teams import Teams
 from grafana_as_code.project import Catalog
 from grafana_as_code.secrets import GRAFANA_AUTH
+from grafana_as_code.shards import Shard
 from imports.grafana import GrafanaProvider
 
 
@@ -23,18 +26,29 @@ TERRAFORM_TARGETS = {"terraform": ">=1.11.0"}
 TERRAFORM_REQUIRED_VERSION = ">= 1.11.0"
 
 
-class GrafanaStack(TerraformStack):
-    def __init__(self, scope: Construct, catalog: Catalog) -> None:
-        env = catalog.env
-        super().__init__(scope, env.name)
+class _Stack(TerraformStack):
+    """A stack's backend, its sensitive variables and the provider."""
+
+    def __init__(self, scope: Construct, shard: Shard, secrets: list) -> None:
+        env = shard.env
+        super().__init__(scope, shard.name)
         self.node.set_context("targetVersions", TERRAFORM_TARGETS)
         self.add_override("terraform.required_version", TERRAFORM_REQUIRED_VERSION)
-        configure_state_backend(self, env.state)
+        configure_state_backend(self, shard.state)
         # The token is used by the provider only, so it can be ephemeral: never stored in a plan file or the state.
-        secrets = SecretVariables(self, "secrets", catalog.secrets, ephemeral={GRAFANA_AUTH.name})
-        GrafanaProvider(self, "grafana", url=env.grafana.url, auth=secrets.value(GRAFANA_AUTH.name),
+        self.secrets = SecretVariables(self, "secrets", secrets, ephemeral={GRAFANA_AUTH.name})
+        GrafanaProvider(self, "grafana", url=env.grafana.url, auth=self.secrets.value(GRAFANA_AUTH.name),
                         retries=env.grafana.retries, retry_wait=env.grafana.retry_wait)
-        org_id = str(env.grafana.org_id) if env.grafana.org_id is not None else None
+        self.org_id = str(env.grafana.org_id) if env.grafana.org_id is not None else None
+
+
+class GrafanaStack(_Stack):
+    """Everything of an environment, or with ``state.split: teams`` everything but what team stacks hold."""
+
+    def __init__(self, scope: Construct, shard: Shard) -> None:
+        catalog: Catalog = shard.catalog
+        super().__init__(scope, shard, catalog.secrets)
+        secrets, org_id = self.secrets, self.org_id
         folders = FolderTree(self, "folders", catalog.folders, org_id)
         datasources = DataSources(self, "datasources", catalog.datasources, secrets, org_id)
         Teams(self, "teams", catalog.teams, catalog.folder_access, folders, org_id)
@@ -42,6 +56,30 @@ class GrafanaStack(TerraformStack):
         notifications = NotificationResources(self, "notifications", catalog.notifications, secrets, org_id)
         rules = RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id,
                            targets=notifications)
-        # Objects that already exist in this Grafana: imported into their resources instead of created (adopt/).
-        import_adopted(catalog.adoption,
-                       declared_resources(folders, datasources, dashboards, notifications, rules))
+        # Objects that already exist in this Grafana: imported into their resources instead of created (adopt/);
+        # with team stacks, each stack imports those it declares.
+        import_adopted(catalog.adoption, declared_resources(folders, datasources, dashboards, notifications, rules),
+                       partial=shard.env.state.split != "none")
+
+
+class TeamStack(_Stack):
+    """One team's dashboards, library panels and rule groups in one environment; folders, data sources, contact
+    points and mute timings are the shared stack's, named by their literal uids and names."""
+
+    def __init__(self, scope: Construct, shard: Shard) -> None:
+        catalog: Catalog = shard.catalog
+        grafana_auth = next(s for s in catalog.secrets if s.name == GRAFANA_AUTH.name)
+        super().__init__(scope, shard, [grafana_auth])
+        org_id = self.org_id
+        folders = SharedUids("folder", (f.uid for f in catalog.folders))
+        datasources = SharedUids("data source", (d.uid for d in catalog.datasources))
+        dashboards = Dashboards(self, "dashboards", catalog.dashboards, folders, org_id)
+        # No notification targets: contact point and mute timing names are written as they are.
+        rules = RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id)
+        import_adopted(catalog.adoption, {"grafana_dashboard": {(uid,): r for uid, r in dashboards.by_uid.items()},
+                                          "grafana_rule_group": dict(rules.by_key)}, partial=True)
+
+
+def add_stacks(scope: Construct, shards: list[Shard]) -> None:
+    for shard in shards:
+        (GrafanaStack if shard.shared else TeamStack)(scope, shard)
