@@ -97,6 +97,61 @@ def cmd_environments(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stack_rows(shards: list, outdir: str) -> list[dict]:
+    from .shards import wave
+
+    return [{"stack": s.name, "environment": s.env.name, "team": s.team or "", "shared": s.shared, "wave": wave(s),
+             "backend": s.state.kind, "stack_dir": f"{outdir}/stacks/{s.name}"} for s in shards]
+
+
+def cmd_stacks(args: argparse.Namespace) -> int:
+    import json
+
+    from .shards import load_layout
+
+    shards = load_layout(Path.cwd(), _environments(args.env))
+    rows = _stack_rows(shards, args.outdir)
+    if args.json:  # one line, for a workflow's job output and fromJSON
+        print(json.dumps({"include": rows, "count": len(rows)}, separators=(",", ":")))
+    else:
+        for row in rows:
+            print(f"{row['stack']:<32} {row['environment']:<12} {'shared' if row['shared'] else 'team ' + row['team']}"
+                  f"  (deploys in wave {row['wave']})")
+    return 0
+
+
+def cmd_affected(args: argparse.Namespace) -> int:
+    import json
+
+    from .affected import affected_stacks, base_reader, changed_files
+    from .project import load_project
+    from .shards import load_layout, project_shards
+
+    root = Path.cwd()
+    if args.files:
+        paths = [line.strip() for line in (sys.stdin if args.files == ["-"] else args.files) if line.strip()]
+    elif args.base:
+        paths = changed_files(args.base, root)
+    else:
+        raise UserError("affected", "", "give --base REF (git diff against it) or the changed files (- for stdin)")
+    layout = load_layout(root, _environments(args.env))
+    result = affected_stacks(layout, paths, root, base_reader(args.base, root),
+                             content=lambda: project_shards(load_project(root, _environments(args.env))))
+    if args.json:
+        rows = _stack_rows(list(result.stacks), args.outdir)
+        for row in rows:
+            row["because"] = list(result.reasons[row["stack"]])[:5]
+        print(json.dumps({"include": rows, "count": len(rows),
+                          "environments": list(dict.fromkeys(r["environment"] for r in rows))},
+                         separators=(",", ":")))
+    else:
+        for shard in result.stacks:
+            print(f"{shard.name}: {', '.join(result.reasons[shard.name])}")
+        if not result.stacks:
+            print("No stack is affected.", file=sys.stderr)
+    return 0
+
+
 def cmd_import_dashboard(args: argparse.Namespace) -> int:
     from .dashboards.importer import folder_directory, import_dashboard
     from .yaml_io import display_path
@@ -245,6 +300,21 @@ def parser() -> argparse.ArgumentParser:
     output.add_argument("--github", action="store_true",
                         help="the GitHub environments, secrets and variables each environment needs")
     environments.set_defaults(func=cmd_environments)
+
+    stacks = commands.add_parser("stacks", help="every stack (environment, and team with state.split: teams), "
+                                                "in deploy order")
+    stacks.add_argument("--env", help="comma-separated environments (default: all)")
+    stacks.add_argument("--json", action="store_true", help="a GitHub Actions matrix ({include: [...]}) on one line")
+    stacks.add_argument("--outdir", default="cdktf.out")
+    stacks.set_defaults(func=cmd_stacks)
+
+    affected = commands.add_parser("affected", help="the stacks a change touches (plan only those)")
+    affected.add_argument("files", nargs="*", help="changed files, relative to the repository root (- reads stdin)")
+    affected.add_argument("--base", help="git ref to diff against (its merge base with HEAD), e.g. origin/main")
+    affected.add_argument("--env", help="comma-separated environments (default: all)")
+    affected.add_argument("--json", action="store_true", help="a GitHub Actions matrix ({include: [...]}) on one line")
+    affected.add_argument("--outdir", default="cdktf.out")
+    affected.set_defaults(func=cmd_affected)
 
     plan_report = commands.add_parser("plan-report", help="Markdown for a PR comment from `terraform show -json` plans")
     _report_arguments(plan_report)

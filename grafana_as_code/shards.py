@@ -12,13 +12,14 @@ By default an environment is one stack, ``<env>``, with one state. With ``state.
 
 A team stack names shared objects by their literal uids and names (folder uid, data source uid, contact point and
 mute timing names), never by cross-stack references: no outputs, no remote-state reads, and the stacks can be
-planned in parallel. The shared stack deploys first (``deploy_order``), since the team stacks' objects live in its
+planned in parallel. The shared stack deploys first (``wave``), since the team stacks' objects live in its
 folders.
 """
 from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -37,7 +38,7 @@ class Shard:
     name: str
     env: Environment
     state: StateBackend
-    catalog: Any  # project.Catalog, holding only this stack's objects in TEAM_KINDS
+    catalog: Any  # project.Catalog holding only this stack's objects in TEAM_KINDS (None: the layout alone)
     team: str | None = None  # None: the environment's shared (or only) stack
 
     @property
@@ -77,11 +78,11 @@ def team_state(state: StateBackend, env: str, team: str) -> StateBackend:
     return StateBackend(kind=state.kind, settings=MappingProxyType(settings), split=state.split)
 
 
-def folder_owners(catalog: Any) -> dict[str, str | None]:
+def folder_owners(folders: Any, teams: Any) -> dict[str, str | None]:
     """Folder uid -> the key of the team owning it (None: no team)."""
-    teams = list(catalog.teams)
+    teams = list(teams)
     found = {}
-    for folder in catalog.folders:
+    for folder in folders:
         owner = owner_of(folder.path, teams)
         found[folder.uid] = owner.key if owner else None
     return found
@@ -92,36 +93,55 @@ def _owner(item: Any, owners: dict[str, str | None]) -> str | None:
     return owners.get(folder_uid) if folder_uid else None  # the General folder is no team's
 
 
-def shards_of(catalog: Any) -> list[Shard]:
-    """The stacks of one environment: the shared one first, then one per team owning folders, by team key."""
-    env = catalog.env
+def stack_layout(env: Environment, folders: Any, teams: Any) -> list[Shard]:
+    """The stacks of one environment, without their content: the shared one first, then one per team owning
+    folders, by team key. Every team owning a folder has a stack, even while it is empty: a stack must not vanish
+    (with its state) because its last dashboard moved elsewhere."""
+    shared = Shard(name=env.name, env=env, state=env.state, catalog=None)
     if env.state.split != "teams":
-        return [Shard(name=env.name, env=env, state=env.state, catalog=catalog)]
-    owners = folder_owners(catalog)
+        return [shared]
+    owning = sorted({key for key in folder_owners(folders, teams).values() if key is not None})
+    return [shared] + [Shard(name=team_stack_name(env.name, team), env=env, state=team_state(env.state, env.name, team),
+                             catalog=None, team=team) for team in owning]
+
+
+def shards_of(catalog: Any) -> list[Shard]:
+    """The stacks of one environment with what each holds (``stack_layout`` order)."""
+    layout = stack_layout(catalog.env, catalog.folders, catalog.teams)
+    if len(layout) == 1:
+        return [replace(layout[0], catalog=catalog)]
+    owners = folder_owners(catalog.folders, catalog.teams)
     kinds = [kind for kind in TEAM_KINDS if hasattr(catalog, kind)]
-    shared = replace(catalog, **{kind: tuple(item for item in getattr(catalog, kind) if _owner(item, owners) is None)
-                                 for kind in kinds})
-    result = [Shard(name=env.name, env=env, state=env.state, catalog=shared)]
-    # Every team owning a folder has a stack, even while it is empty: a stack must not vanish (with its state)
-    # because its last dashboard moved.
-    for team in sorted({key for key in owners.values() if key is not None}):
-        held = {kind: tuple(item for item in getattr(catalog, kind) if _owner(item, owners) == team) for kind in kinds}
-        result.append(Shard(name=team_stack_name(env.name, team), env=env, state=team_state(env.state, env.name, team),
-                            catalog=replace(catalog, **held), team=team))
-    return result
+    return [replace(shard, catalog=replace(catalog, **{
+        kind: tuple(item for item in getattr(catalog, kind) if _owner(item, owners) == shard.team) for kind in kinds}))
+        for shard in layout]
 
 
 def project_shards(project: Any) -> list[Shard]:
     """Every stack of the project, in deploy order within each environment (shared first); names are unique."""
     shards = [shard for catalog in project.catalogs for shard in shards_of(catalog)]
-    check_unique_names(shards, project.catalogs)
+    check_unique_names(shards, [team for catalog in project.catalogs[:1] for team in catalog.teams])
     return shards
 
 
-def check_unique_names(shards: list[Shard], catalogs: Any) -> None:
+def load_layout(root: Path, only: list[str] | None = None) -> list[Shard]:
+    """Every stack of the project without its content: reads only environments, folders and teams (fast)."""
+    from .environment import load_environments
+    from .folders import load_folders
+    from .teams import load_teams
+
+    environments = load_environments(root / "environments", only)
+    folders = load_folders(root / "dashboards")
+    teams = load_teams(root / "teams", folders)
+    shards = [shard for env in environments for shard in stack_layout(env, folders, teams)]
+    check_unique_names(shards, teams)
+    return shards
+
+
+def check_unique_names(shards: list[Shard], teams: Any) -> None:
     seen: dict[str, Shard] = {}
     problems: list[Problem] = []
-    team_files = {team.key: team.file for catalog in catalogs for team in catalog.teams}
+    team_files = {team.key: team.file for team in teams}
     for shard in shards:
         other = seen.get(shard.name)
         if other is not None:
@@ -136,6 +156,6 @@ def check_unique_names(shards: list[Shard], catalogs: Any) -> None:
         raise UserError(problems)
 
 
-def deploy_order(shards: list[Shard]) -> list[list[str]]:
-    """Stack names in waves: every shared stack, then every team stack (a wave's stacks may run in parallel)."""
-    return [[s.name for s in shards if s.shared], [s.name for s in shards if not s.shared]]
+def wave(shard: Shard) -> int:
+    """Deploy order within an environment: 0 for the shared stack, 1 for team stacks (in parallel, after it)."""
+    return 0 if shard.shared else 1
