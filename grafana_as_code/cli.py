@@ -152,6 +152,16 @@ def cmd_affected(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_shard_migration(args: argparse.Namespace) -> int:
+    from .migration import generate
+    from .yaml_io import display_path
+
+    written = generate(Path.cwd(), args.env)
+    print(f"Wrote {display_path(written)}; `make synth`, then plan and apply the shared stack {args.env} first, "
+          "then its team stacks (README, \"Moving to team stacks\").")
+    return 0
+
+
 def cmd_import_dashboard(args: argparse.Namespace) -> int:
     from .dashboards.importer import folder_directory, import_dashboard
     from .yaml_io import display_path
@@ -315,6 +325,11 @@ def parser() -> argparse.ArgumentParser:
     affected.add_argument("--json", action="store_true", help="a GitHub Actions matrix ({include: [...]}) on one line")
     affected.add_argument("--outdir", default="cdktf.out")
     affected.set_defaults(func=cmd_affected)
+
+    migration = commands.add_parser("shard-migration", help="removed/import blocks moving an environment from one "
+                                                           "stack to team stacks (writes migrations/<env>.yaml)")
+    migration.add_argument("--env", required=True, help="the environment whose file now says state.split: teams")
+    migration.set_defaults(func=cmd_shard_migration)
 
     plan_report = commands.add_parser("plan-report", help="Markdown for a PR comment from `terraform show -json` plans")
     _report_arguments(plan_report)

@@ -40,6 +40,7 @@ class Shard:
     state: StateBackend
     catalog: Any  # project.Catalog holding only this stack's objects in TEAM_KINDS (None: the layout alone)
     team: str | None = None  # None: the environment's shared (or only) stack
+    migration: Any = None  # migration.Migration: the move from one stack to team stacks, while it is under way
 
     @property
     def shared(self) -> bool:
@@ -119,7 +120,12 @@ def shards_of(catalog: Any) -> list[Shard]:
 
 def project_shards(project: Any) -> list[Shard]:
     """Every stack of the project, in deploy order within each environment (shared first); names are unique."""
-    shards = [shard for catalog in project.catalogs for shard in shards_of(catalog)]
+    from .migration import load_migration
+
+    shards = []
+    for catalog in project.catalogs:
+        migration = load_migration(project.layout.root, catalog.env.name)
+        shards += [replace(shard, migration=migration) for shard in shards_of(catalog)]
     check_unique_names(shards, [team for catalog in project.catalogs[:1] for team in catalog.teams])
     return shards
 

@@ -89,6 +89,7 @@ def synth(root: Path, outdir: Path, environments: list[str] | None, schema: str 
     try:
         progress(f"Synthesizing {len(project_shards(project))} stack(s) of {len(project.catalogs)} environment(s)…")
         run_app(root, staging, project, published=outdir)
+        check_migrations(project, staging)
         problems = []
         if schema_path is not None:
             progress(f"Validating against provider schema {schema_path}…")
@@ -103,6 +104,24 @@ def synth(root: Path, outdir: Path, environments: list[str] | None, schema: str 
     stacks = sorted((outdir / "stacks").glob("*/cdk.tf.json"))
     progress(f"Wrote {len(stacks)} stack(s) to {outdir}/stacks in {time.perf_counter() - started:.1f}s")
     return stacks
+
+
+def check_migrations(project: Project, outdir: Path) -> None:
+    """A migration file (migrations/<env>.yaml) must fit the stacks just synthesized."""
+    import json
+
+    from .migration import check_against
+
+    problems = []
+    shards = project_shards(project)
+    for env in project.environments:
+        migration = next((s.migration for s in shards if s.env.name == env.name and s.migration), None)
+        if migration is not None:
+            stacks = {s.name: json.loads((outdir / "stacks" / s.name / "cdk.tf.json").read_text())
+                      for s in shards if s.env.name == env.name}
+            problems += check_against(migration, stacks, env.name)
+    if problems:
+        raise UserError(problems)
 
 
 def publish(staging: Path, outdir: Path) -> None:

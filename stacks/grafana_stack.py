@@ -2,6 +2,7 @@
 and with ``state.split: teams`` one stack per team owning folders (grafana_as_code/shards.py)."""
 from __future__ import annotations
 
+from grafana_as_code.bindings.runtime import resource_at
 from grafana_as_code.cdk import Construct, TerraformStack
 from grafana_as_code.components.adoption import declared_resources, import_adopted
 from grafana_as_code.components.dashboards import Dashboards
@@ -60,6 +61,11 @@ class GrafanaStack(_Stack):
         # with team stacks, each stack imports those it declares.
         import_adopted(catalog.adoption, declared_resources(folders, datasources, dashboards, notifications, rules),
                        partial=shard.env.state.split != "none")
+        if shard.migration is not None:  # moving to team stacks: forget what they adopt, without destroying it
+            if shard.migration.moves:
+                self.add_override("removed", shard.migration.removed_blocks())
+            if shard.migration.renames:
+                self.add_override("moved", shard.migration.moved_blocks())
 
 
 class TeamStack(_Stack):
@@ -78,6 +84,11 @@ class TeamStack(_Stack):
         rules = RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id)
         import_adopted(catalog.adoption, {"grafana_dashboard": {(uid,): r for uid, r in dashboards.by_uid.items()},
                                           "grafana_rule_group": dict(rules.by_key)}, partial=True)
+        if shard.migration is not None:  # moving to team stacks: adopt what the shared stack forgets
+            for address, import_id in shard.migration.imports_into(shard.name):
+                resource = resource_at(self, address)
+                if resource is not None:  # else make synth's migration check names the address
+                    resource.import_from(import_id)
 
 
 def add_stacks(scope: Construct, shards: list[Shard]) -> None:
