@@ -35,13 +35,19 @@ BACKENDS = {
 }
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     """A read-only view, recursively, so that a loaded model cannot be changed by a construct."""
     def freeze(value: Any) -> Any:
-        if isinstance(value, Mapping):
+        kind = type(value)  # exact types first: a dashboard's JSON is thousands of plain values (isinstance is slow)
+        if kind in _PLAIN:
+            return value
+        if kind is dict or isinstance(value, Mapping):
             return MappingProxyType({k: freeze(v) for k, v in value.items()})
-        if isinstance(value, list):
-            return tuple(freeze(v) for v in value)
+        if kind is list or isinstance(value, list):
+            return tuple([freeze(v) for v in value])
         return value
     return freeze(dict(mapping))
 
