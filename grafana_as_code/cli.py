@@ -104,13 +104,23 @@ def _stack_rows(shards: list, outdir: str) -> list[dict]:
              "backend": s.state.kind, "stack_dir": f"{outdir}/stacks/{s.name}"} for s in shards]
 
 
+def _in_deploy_order(shards: list) -> list:
+    """Environments in their deploy order (``deploy_order``, then name), each shared stack before its teams'."""
+    from .github_actions import deploy_sequence
+    from .shards import wave
+
+    order = {name: index for index, name in enumerate(deploy_sequence(list({s.env.name: s.env for s in shards}
+                                                                            .values())))}
+    return sorted(shards, key=lambda s: (order[s.env.name], wave(s), s.name))
+
+
 def cmd_stacks(args: argparse.Namespace) -> int:
     import json
 
     from .shards import load_layout
 
     shards = load_layout(Path.cwd(), _environments(args.env))
-    rows = _stack_rows(shards, args.outdir)
+    rows = _stack_rows(_in_deploy_order(shards), args.outdir)
     if args.json:  # one line, for a workflow's job output and fromJSON
         print(json.dumps({"include": rows, "count": len(rows)}, separators=(",", ":")))
     else:
@@ -138,12 +148,15 @@ def cmd_affected(args: argparse.Namespace) -> int:
     result = affected_stacks(layout, paths, root, base_reader(args.base, root),
                              content=lambda: project_shards(load_project(root, _environments(args.env))))
     if args.json:
-        rows = _stack_rows(list(result.stacks), args.outdir)
+        from .github_actions import report_budget
+
+        rows = _stack_rows(_in_deploy_order(list(result.stacks)), args.outdir)
         for row in rows:
             row["because"] = list(result.reasons[row["stack"]])[:5]
+        # report_max_chars: each planned stack's share of the one PR comment (plan-report --max-chars)
         print(json.dumps({"include": rows, "count": len(rows),
-                          "environments": list(dict.fromkeys(r["environment"] for r in rows))},
-                         separators=(",", ":")))
+                          "environments": list(dict.fromkeys(r["environment"] for r in rows)),
+                          "report_max_chars": report_budget(len(rows))}, separators=(",", ":")))
     else:
         for shard in result.stacks:
             print(f"{shard.name}: {', '.join(result.reasons[shard.name])}")

@@ -24,7 +24,7 @@ PROD_STATE = """\
   bucket: grafana-state
   key: grafana/prod/terraform.tfstate
   region: eu-west-1
-  dynamodb_table: grafana-locks"""
+  use_lockfile: true"""
 
 FILES = {
     "datasources/prom.yaml": 'uid: prom\nname: Prometheus\ntype: prometheus\nurl: "{{ endpoint.url }}"\n'

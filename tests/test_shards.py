@@ -51,7 +51,7 @@ def test_shared_stack_keeps_the_environment_state_and_team_stacks_get_their_own(
                     "prod-shop": "grafana/prod/teams/shop/terraform.tfstate"}
     for name in ("prod-infra", "prod-shop"):  # same bucket and lock table: the lock is per key
         backend = fixture_stacks[name]["terraform"]["backend"]["s3"]
-        assert backend["bucket"] == "grafana-state" and backend["dynamodb_table"] == "grafana-locks"
+        assert backend["bucket"] == "grafana-state" and backend["use_lockfile"] is True
     assert fixture_stacks["dev"]["terraform"]["backend"] == {"local": {"path": "../../../terraform.dev.tfstate"}}
 
 
