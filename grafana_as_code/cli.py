@@ -226,6 +226,11 @@ def cmd_plan_report(args: argparse.Namespace) -> int:
     run_url, limit = _run_url(args.run_url), _max_chars(args.max_chars)
     plans = load_plans(args.plans, Path.cwd())
     write_report(plan_report.render(plans, run_url, limit), args.output)
+    if getattr(args, "counts", None):  # the table's numbers, for a comment that sums stacks per environment
+        import json
+
+        counts = {column: sum(plan_report.counts(plan)[column] for plan in plans) for column in plan_report.COLUMNS}
+        write_report(json.dumps(counts, sort_keys=True) + "\n", args.counts)
     return 0
 
 
@@ -346,6 +351,7 @@ def parser() -> argparse.ArgumentParser:
 
     plan_report = commands.add_parser("plan-report", help="Markdown for a PR comment from `terraform show -json` plans")
     _report_arguments(plan_report)
+    plan_report.add_argument("--counts", help="also write the summary table's numbers as JSON here")
     plan_report.set_defaults(func=cmd_plan_report)
 
     drift_report = commands.add_parser("drift-report", help="what changed outside Terraform (exit 2 on drift)")
