@@ -142,3 +142,23 @@ def test_terraform_forgets_without_destroying_and_follows_moves(tmp_path: Path) 
     terraform("apply", "migration.tfplan")
     # once applied, the blocks are no-ops: the file can stay until every stack is done
     assert "No changes." in terraform("plan")
+
+
+def test_python_main_py_gives_the_same_split_stacks_and_blocks(tmp_path: Path) -> None:
+    """`cdktn synth` runs `python main.py`: with team stacks and a migration under way it writes what `make synth`
+    writes (make synth builds main.py's stacks in its own process)."""
+    import sys
+
+    from project_copy import stack_files
+
+    root = make_project(tmp_path / "project")
+    assert run_cli(root, "shard-migration", "--env", "prod").returncode == 0
+    assert run_cli(root, "synth").returncode == 0
+    made = stack_files(root / "cdktf.out")
+    shutil.rmtree(root / "cdktf.out")
+    done = subprocess.run([sys.executable, "main.py"], cwd=root, capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, CDKTF_OUTDIR="cdktf.out"))
+    assert done.returncode == 0, done.stderr
+    written = {k: v for k, v in stack_files(root / "cdktf.out").items() if k.startswith("stacks/")}
+    assert written == {k: v for k, v in made.items() if k.startswith("stacks/")}
+    assert b'"removed"' in written["stacks/prod/cdk.tf.json"] and b'"import"' in written["stacks/prod-shop/cdk.tf.json"]
