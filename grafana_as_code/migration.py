@@ -9,8 +9,12 @@ and create them again in the team stacks. ``python -m grafana_as_code shard-migr
   forgets it without deleting it from Grafana;
 - in the team stack, an ``import`` block with the provider's import id (folder/dashboard/library panel uid, rule
   group ``folderUID:title``, provider docs ``examples/resources/<type>/import.sh``): Terraform adopts the object;
-- a ``moved`` block where a resource that stays in the shared stack changes its address (a rule group's name no
-  longer clashes once its twin has left).
+- a ``moved`` block where a resource that stays in the shared stack changes its address (none today: addresses
+  depend on the object alone, but the file can say it).
+
+A state deployed before a release that renamed addresses (rule groups moved to ``<folder>_<name>``) may still hold a
+moving object at its earlier address: the old stack's own ``moved`` blocks name those, and each gets a ``removed``
+block too (one for an address the state does not hold is a no-op).
 
 The moves are found by synthesizing the environment both ways and matching resources by type and import id, so
 they follow whatever addresses the components give. After every stack of the environment has been applied, the
@@ -42,6 +46,7 @@ class Move:
     source: str  # address in the environment's former single stack
     stack: str  # the stack it moves to
     target: str  # its address there
+    earlier: tuple[str, ...] = ()  # addresses the old stack still moved from (a state not yet applied since)
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,11 @@ class Migration:
     renames: tuple[tuple[str, str], ...] = ()  # (from, to) within the shared stack
 
     def removed_blocks(self) -> list[dict[str, Any]]:
-        return [{"from": m.source, "lifecycle": {"destroy": False}} for m in self.moves]
+        """One per moving resource, and one per earlier address of it: a state deployed before a release that
+        renamed an address still holds the object there (a removed block for an address not in the state is a
+        no-op)."""
+        return [{"from": address, "lifecycle": {"destroy": False}}
+                for m in self.moves for address in (m.source, *m.earlier)]
 
     def imports_into(self, stack: str) -> list[tuple[str, str]]:
         return [(m.target, m.import_id) for m in self.moves if m.stack == stack]
@@ -98,6 +107,9 @@ def find_moves(before: dict[str, Any], after: dict[str, dict[str, Any]], shared:
                                                                                                 list[tuple[str, str]]]:
     """Moves from the single stack ``before`` to the stacks ``after`` (name -> JSON; ``shared`` among them)."""
     old = resources(before)
+    earlier: dict[str, list[str]] = {}  # address -> the addresses the old stack moves to it from
+    for block in before.get("moved", []):
+        earlier.setdefault(block["to"], []).append(block["from"])
     moves: list[Move] = []
     renames: list[tuple[str, str]] = []
     for name, stack in sorted(after.items()):
@@ -109,7 +121,7 @@ def find_moves(before: dict[str, Any], after: dict[str, dict[str, Any]], shared:
                 if source != address:
                     renames.append((source, address))
             else:
-                moves.append(Move(resource_type, key, source, name, address))
+                moves.append(Move(resource_type, key, source, name, address, tuple(sorted(earlier.get(source, ())))))
     return moves, renames
 
 
@@ -155,7 +167,8 @@ def render(env: str, moves: list[Move], renames: list[tuple[str, str]]) -> str:
               "# `removed` block (destroy = false) in the shared stack and an `import` block in the team stack.\n"
               "# Delete this file once every stack of the environment has been applied.\n")
     data = {"moves": [{"type": m.resource_type, "id": m.import_id, "from": m.source, "stack": m.stack,
-                       "to": m.target} for m in sorted(moves, key=lambda m: (m.stack, m.target))],
+                       "to": m.target, **({"earlier": list(m.earlier)} if m.earlier else {})}
+                      for m in sorted(moves, key=lambda m: (m.stack, m.target))],
             "renamed": [{"from": old, "to": new} for old, new in sorted(renames)]}
     return header + yaml.safe_dump(data, sort_keys=False, width=120)
 
@@ -172,8 +185,9 @@ def load_migration(root: Path, env: str) -> Migration | None:
     moves = []
     for index, item in enumerate(fields.data.get("moves") or []):
         entry = Fields(item, where, f"moves[{index}]")
-        entry.only(("type", "id", "from", "stack", "to"))
-        moves.append(Move(entry.str("type"), entry.str("id"), entry.str("from"), entry.str("stack"), entry.str("to")))
+        entry.only(("type", "id", "from", "stack", "to", "earlier"))
+        moves.append(Move(entry.str("type"), entry.str("id"), entry.str("from"), entry.str("stack"), entry.str("to"),
+                          tuple(entry.str_list("earlier", []))))
     renames = []
     for index, item in enumerate(fields.data.get("renamed") or []):
         entry = Fields(item, where, f"renamed[{index}]")
@@ -193,9 +207,10 @@ def check_against(migration: Migration, stacks: dict[str, dict[str, Any]], share
     seen: set[tuple[str, str]] = set()
     for index, move in enumerate(migration.moves):
         field = f"moves[{index}]"
-        if move.source in declared.get(shared, set()):
-            problems.append(Problem(migration.file, f"{field}.from", f"{move.source} is still declared in stack "
-                                    f"{shared}: regenerate with `shard-migration --env {migration.env}`"))
+        for source in (move.source, *move.earlier):
+            if source in declared.get(shared, set()):
+                problems.append(Problem(migration.file, f"{field}.from", f"{source} is still declared in stack "
+                                        f"{shared}: regenerate with `shard-migration --env {migration.env}`"))
         if move.stack not in declared:
             problems.append(Problem(migration.file, f"{field}.stack", f"no stack {move.stack!r} in this environment"))
         elif move.target not in declared[move.stack]:

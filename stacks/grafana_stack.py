@@ -64,8 +64,10 @@ class GrafanaStack(_Stack):
         if shard.migration is not None:  # moving to team stacks: forget what they adopt, without destroying it
             if shard.migration.moves:
                 self.add_override("removed", shard.migration.removed_blocks())
-            if shard.migration.renames:
-                self.add_override("moved", shard.migration.moved_blocks())
+            for old, new in shard.migration.renames:  # through the engine, beside the components' own moves
+                resource = resource_at(self, new)
+                if resource is not None:
+                    resource.move_from_id(old)
 
 
 class TeamStack(_Stack):

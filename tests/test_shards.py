@@ -83,7 +83,7 @@ def test_team_stacks_name_shared_objects_literally(fixture_stacks: dict) -> None
     assert "${grafana_" not in text  # no reference to a resource of another stack
     assert shop["resource"]["grafana_dashboard"]["shop-orders"]["folder"] == "shop"
     assert shop["resource"]["grafana_dashboard"]["checkout-logs"]["folder"] == "shop-checkout"
-    rule = shop["resource"]["grafana_rule_group"]["shop-errors"]
+    rule = shop["resource"]["grafana_rule_group"]["shop_shop-errors"]
     assert rule["folder_uid"] == "shop" and rule["rule"][0]["data"][0]["datasource_uid"] == "prom"
     assert list(shop["variable"]) == ["grafana_auth"]  # the data source and contact point secrets stay shared
     assert shop["provider"] == fixture_stacks["prod"]["provider"]
