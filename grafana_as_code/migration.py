@@ -47,6 +47,7 @@ class Move:
     stack: str  # the stack it moves to
     target: str  # its address there
     earlier: tuple[str, ...] = ()  # addresses the old stack still moved from (a state not yet applied since)
+    from_stack: str | None = None  # the stack it leaves; None: the environment's shared stack
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,15 @@ class Migration:
     moves: tuple[Move, ...]  # to other stacks
     renames: tuple[tuple[str, str], ...] = ()  # (from, to) within the shared stack
 
-    def removed_blocks(self) -> list[dict[str, Any]]:
-        """One per moving resource, and one per earlier address of it: a state deployed before a release that
-        renamed an address still holds the object there (a removed block for an address not in the state is a
+    def leaving(self, move: Move) -> str:
+        return move.from_stack or self.env
+
+    def removed_blocks(self, stack: str) -> list[dict[str, Any]]:
+        """One per resource leaving ``stack``, and one per earlier address of it: a state deployed before a release
+        that renamed an address still holds the object there (a removed block for an address not in the state is a
         no-op)."""
         return [{"from": address, "lifecycle": {"destroy": False}}
-                for m in self.moves for address in (m.source, *m.earlier)]
+                for m in self.moves if self.leaving(m) == stack for address in (m.source, *m.earlier)]
 
     def imports_into(self, stack: str) -> list[tuple[str, str]]:
         return [(m.target, m.import_id) for m in self.moves if m.stack == stack]
@@ -185,9 +189,9 @@ def load_migration(root: Path, env: str) -> Migration | None:
     moves = []
     for index, item in enumerate(fields.data.get("moves") or []):
         entry = Fields(item, where, f"moves[{index}]")
-        entry.only(("type", "id", "from", "stack", "to", "earlier"))
+        entry.only(("type", "id", "from", "from_stack", "stack", "to", "earlier"))
         moves.append(Move(entry.str("type"), entry.str("id"), entry.str("from"), entry.str("stack"), entry.str("to"),
-                          tuple(entry.str_list("earlier", []))))
+                          tuple(entry.str_list("earlier", [])), entry.str("from_stack", None)))
     renames = []
     for index, item in enumerate(fields.data.get("renamed") or []):
         entry = Fields(item, where, f"renamed[{index}]")
@@ -207,10 +211,13 @@ def check_against(migration: Migration, stacks: dict[str, dict[str, Any]], share
     seen: set[tuple[str, str]] = set()
     for index, move in enumerate(migration.moves):
         field = f"moves[{index}]"
+        leaving = migration.leaving(move)
+        if leaving not in declared:
+            problems.append(Problem(migration.file, f"{field}.from_stack", f"no stack {leaving!r} in this environment"))
         for source in (move.source, *move.earlier):
-            if source in declared.get(shared, set()):
+            if source in declared.get(leaving, set()):
                 problems.append(Problem(migration.file, f"{field}.from", f"{source} is still declared in stack "
-                                        f"{shared}: regenerate with `shard-migration --env {migration.env}`"))
+                                        f"{leaving}: regenerate with `shard-migration --env {migration.env}`"))
         if move.stack not in declared:
             problems.append(Problem(migration.file, f"{field}.stack", f"no stack {move.stack!r} in this environment"))
         elif move.target not in declared[move.stack]:

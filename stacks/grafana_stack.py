@@ -62,8 +62,7 @@ class GrafanaStack(_Stack):
         import_adopted(catalog.adoption, declared_resources(folders, datasources, dashboards, notifications, rules),
                        partial=shard.env.state.split != "none")
         if shard.migration is not None:  # moving to team stacks: forget what they adopt, without destroying it
-            if shard.migration.moves:
-                self.add_override("removed", shard.migration.removed_blocks())
+            forget(self, shard)
             for old, new in shard.migration.renames:  # through the engine, beside the components' own moves
                 resource = resource_at(self, new)
                 if resource is not None:
@@ -86,11 +85,19 @@ class TeamStack(_Stack):
         rules = RuleGroups(self, "alert-rules", catalog.rule_groups, folders, datasources, org_id)
         import_adopted(catalog.adoption, {"grafana_dashboard": {(uid,): r for uid, r in dashboards.by_uid.items()},
                                           "grafana_rule_group": dict(rules.by_key)}, partial=True)
-        if shard.migration is not None:  # moving to team stacks: adopt what the shared stack forgets
+        if shard.migration is not None:  # moving between stacks: forget what leaves, adopt what arrives
+            forget(self, shard)
             for address, import_id in shard.migration.imports_into(shard.name):
                 resource = resource_at(self, address)
                 if resource is not None:  # else make synth's migration check names the address
                     resource.import_from(import_id)
+
+
+def forget(stack: TerraformStack, shard: Shard) -> None:
+    """``removed`` blocks (destroy = false) for what leaves this stack in a migration (grafana_as_code/migration.py)."""
+    blocks = shard.migration.removed_blocks(shard.name)
+    if blocks:
+        stack.add_override("removed", blocks)
 
 
 def add_stacks(scope: Construct, shards: list[Shard]) -> None:

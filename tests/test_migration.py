@@ -139,7 +139,7 @@ def test_terraform_forgets_without_destroying_and_follows_moves(tmp_path: Path) 
                           moves=(Move("terraform_data", "a", "terraform_data.a", "prod-shop", "terraform_data.a"),),
                           renames=(("terraform_data.b", "terraform_data.c"),))
     config.write_text(json.dumps({"resource": {"terraform_data": {"c": {"input": "b"}}},
-                                  "removed": migration.removed_blocks(), "moved": migration.moved_blocks()}))
+                                  "removed": migration.removed_blocks("prod"), "moved": migration.moved_blocks()}))
     terraform("plan", "-out=migration.tfplan")
     plan = json.loads(subprocess.run(["terraform", "show", "-json", "migration.tfplan"], cwd=tmp_path, env=env,
                                      capture_output=True, text=True, check=True).stdout)
@@ -168,3 +168,25 @@ def test_python_main_py_gives_the_same_split_stacks_and_blocks(tmp_path: Path) -
     written = {k: v for k, v in stack_files(root / "cdktf.out").items() if k.startswith("stacks/")}
     assert written == {k: v for k, v in made.items() if k.startswith("stacks/")}
     assert b'"removed"' in written["stacks/prod/cdk.tf.json"] and b'"import"' in written["stacks/prod-shop/cdk.tf.json"]
+
+
+def test_a_hand_written_move_between_team_stacks(tmp_path: Path) -> None:
+    """A folder changing team: the file names the stack it leaves (`from_stack`); that stack forgets the object,
+    the new owner's imports it."""
+    root = make_project(tmp_path / "project")
+    (root / "teams" / "infra.yaml").write_text("name: Infrastructure\nfolders: [infra, shop/checkout]\n")
+    (root / "migrations").mkdir()
+    (root / "migrations" / "prod.yaml").write_text(
+        "moves:\n- {type: grafana_dashboard, id: checkout-logs, from: grafana_dashboard.checkout-logs,\n"
+        "   from_stack: prod-shop, stack: prod-infra, to: grafana_dashboard.checkout-logs}\n")
+    stacks = synth_stacks(root)
+    assert stacks["prod-shop"]["removed"] == [{"from": "grafana_dashboard.checkout-logs",
+                                               "lifecycle": {"destroy": False}}]
+    assert stacks["prod-infra"]["import"] == [{"id": "checkout-logs", "to": "grafana_dashboard.checkout-logs"}]
+    assert "removed" not in stacks["prod"] and "import" not in stacks["prod-shop"]
+    (root / "migrations" / "prod.yaml").write_text(
+        (root / "migrations" / "prod.yaml").read_text().replace("from_stack: prod-shop", "from_stack: prod-infra"))
+    result = run_cli(root, "synth", "--env", "prod")
+    assert result.returncode == 1
+    assert ("error: migrations/prod.yaml: moves[0].from: grafana_dashboard.checkout-logs is still declared in stack "
+            "prod-infra") in result.stderr
