@@ -175,3 +175,20 @@ def test_catalog_split_is_deterministic_and_keeps_teams_apart(tmp_path: Path) ->
     split = [objects(stacks[n]) for n in stacks if n == "prod" or n.startswith("prod-")]
     assert sum(len(s) for s in split) == len(set().union(*split))
     assert set().union(*split) == objects(stacks["dev"])
+
+
+def test_adopted_objects_are_imported_by_the_stack_that_declares_them(tmp_path: Path) -> None:
+    """adopt/<env>.yaml (issue 10) in a split environment: each import block lands in the stack holding the object."""
+    root = make_project(tmp_path / "project")
+    (root / "adopt").mkdir()
+    (root / "adopt" / "prod.yaml").write_text("folders: [shop]\ndashboards: [shop-orders, misc-about]\n"
+                                              "rule_groups:\n  - {folder: shop, group: shop-errors}\n")
+    result = run_cli(root, "synth", "--env", "prod")
+    assert result.returncode == 0, result.stderr
+    stacks = stacks_of(root / "cdktf.out")
+    imports = {name: sorted((b["to"], b["id"]) for b in stack.get("import", [])) for name, stack in stacks.items()}
+    assert imports == {
+        "prod": [("grafana_dashboard.misc-about", "misc-about"), ("grafana_folder.shop", "shop")],
+        "prod-shop": [("grafana_dashboard.shop-orders", "shop-orders"),
+                      ("grafana_rule_group.shop_shop-errors", "shop:shop-errors")],
+        "prod-infra": []}
