@@ -18,6 +18,8 @@ GRAFANA_PROVIDER_SCHEMA ?= $(CURDIR)/imports/grafana-provider-schema.json
 export GRAFANA_PROVIDER_SCHEMA
 
 ENV ?= dev
+# One stack of ENV (`python -m grafana_as_code stacks`): with state.split: teams, also ENV-<team>.
+STACK ?= $(ENV)
 
 .PHONY: setup python-deps node-deps system-tools synth validate test bench bindings provider-schema plan deploy \
         diff clean provider-lock plan-keys
@@ -66,12 +68,12 @@ bench: setup
 LOCKFILE_FLAG = $(if $(wildcard .terraform.lock.hcl),-lockfile=readonly)
 plan: synth
 	@$(PYTHON) -m grafana_as_code check-secrets --env $(ENV)
-	@if [ -f .terraform.lock.hcl ]; then cp .terraform.lock.hcl cdktf.out/stacks/$(ENV)/; fi
-	terraform -chdir=cdktf.out/stacks/$(ENV) init -input=false $(LOCKFILE_FLAG)
-	terraform -chdir=cdktf.out/stacks/$(ENV) plan -input=false -out=plan.tfplan
-	terraform -chdir=cdktf.out/stacks/$(ENV) show -json plan.tfplan > cdktf.out/plan-$(ENV).json
-	@$(PYTHON) -m grafana_as_code plan-report $(ENV)=cdktf.out/plan-$(ENV).json --output cdktf.out/plan-$(ENV).md
-	@echo "Readable plan: cdktf.out/plan-$(ENV).md (the JSON holds variable values in clear: do not share it)"
+	@if [ -f .terraform.lock.hcl ]; then cp .terraform.lock.hcl cdktf.out/stacks/$(STACK)/; fi
+	terraform -chdir=cdktf.out/stacks/$(STACK) init -input=false $(LOCKFILE_FLAG)
+	terraform -chdir=cdktf.out/stacks/$(STACK) plan -input=false -out=plan.tfplan
+	terraform -chdir=cdktf.out/stacks/$(STACK) show -json plan.tfplan > cdktf.out/plan-$(STACK).json
+	@$(PYTHON) -m grafana_as_code plan-report $(ENV)=cdktf.out/plan-$(STACK).json --output cdktf.out/plan-$(STACK).md
+	@echo "Readable plan: cdktf.out/plan-$(STACK).md (the JSON holds variable values in clear: do not share it)"
 
 # The provider lock file every stack is initialised with (CI: `init -lockfile=readonly`), for the platforms that run
 # Terraform: CI runners and the team's machines. Needs the Terraform registry. Keeps the locked version and adds
@@ -99,4 +101,4 @@ diff: setup
 	cdktn diff $(ENV)
 
 clean:
-	rm -rf cdktf.out .cdktf-staging-* .bench
+	rm -rf cdktf.out .cdktf-staging-* .bench .cache

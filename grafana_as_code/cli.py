@@ -108,6 +108,84 @@ def _choices(values: list[str] | None) -> dict[str, str]:
     return choices
 
 
+def _stack_rows(shards: list, outdir: str) -> list[dict]:
+    from .shards import wave
+
+    return [{"stack": s.name, "environment": s.env.name, "team": s.team or "", "shared": s.shared, "wave": wave(s),
+             "backend": s.state.kind, "stack_dir": f"{outdir}/stacks/{s.name}"} for s in shards]
+
+
+def _in_deploy_order(shards: list) -> list:
+    """Environments in their deploy order (``deploy_order``, then name), each shared stack before its teams'."""
+    from .github_actions import deploy_sequence
+    from .shards import wave
+
+    order = {name: index for index, name in enumerate(deploy_sequence(list({s.env.name: s.env for s in shards}
+                                                                            .values())))}
+    return sorted(shards, key=lambda s: (order[s.env.name], wave(s), s.name))
+
+
+def cmd_stacks(args: argparse.Namespace) -> int:
+    import json
+
+    from .shards import load_layout
+
+    shards = load_layout(Path.cwd(), _environments(args.env))
+    rows = _stack_rows(_in_deploy_order(shards), args.outdir)
+    if args.json:  # one line, for a workflow's job output and fromJSON
+        print(json.dumps({"include": rows, "count": len(rows)}, separators=(",", ":")))
+    else:
+        for row in rows:
+            print(f"{row['stack']:<32} {row['environment']:<12} {'shared' if row['shared'] else 'team ' + row['team']}"
+                  f"  (deploys in wave {row['wave']})")
+    return 0
+
+
+def cmd_affected(args: argparse.Namespace) -> int:
+    import json
+
+    from .affected import affected_stacks, base_reader, changed_files
+    from .project import load_project
+    from .shards import load_layout, project_shards
+
+    root = Path.cwd()
+    if args.files:
+        paths = [line.strip() for line in (sys.stdin if args.files == ["-"] else args.files) if line.strip()]
+    elif args.base:
+        paths = changed_files(args.base, root)
+    else:
+        raise UserError("affected", "", "give --base REF (git diff against it) or the changed files (- for stdin)")
+    layout = load_layout(root, _environments(args.env))
+    result = affected_stacks(layout, paths, root, base_reader(args.base, root),
+                             content=lambda: project_shards(load_project(root, _environments(args.env))))
+    if args.json:
+        from .github_actions import report_budget
+
+        rows = _stack_rows(_in_deploy_order(list(result.stacks)), args.outdir)
+        for row in rows:
+            row["because"] = list(result.reasons[row["stack"]])[:5]
+        # report_max_chars: each planned stack's share of the one PR comment (plan-report --max-chars)
+        print(json.dumps({"include": rows, "count": len(rows),
+                          "environments": list(dict.fromkeys(r["environment"] for r in rows)),
+                          "report_max_chars": report_budget(len(rows))}, separators=(",", ":")))
+    else:
+        for shard in result.stacks:
+            print(f"{shard.name}: {', '.join(result.reasons[shard.name])}")
+        if not result.stacks:
+            print("No stack is affected.", file=sys.stderr)
+    return 0
+
+
+def cmd_shard_migration(args: argparse.Namespace) -> int:
+    from .migration import generate
+    from .yaml_io import display_path
+
+    written = generate(Path.cwd(), args.env)
+    print(f"Wrote {display_path(written)}; `make synth`, then plan and apply the shared stack {args.env} first, "
+          "then its team stacks (README, \"Moving to team stacks\").")
+    return 0
+
+
 def cmd_import_dashboard(args: argparse.Namespace) -> int:
     from .dashboards.importer import folder_directory, import_dashboards
     from .yaml_io import display_path
@@ -170,6 +248,11 @@ def cmd_plan_report(args: argparse.Namespace) -> int:
     run_url, limit = _run_url(args.run_url), _max_chars(args.max_chars)
     plans = load_plans(args.plans, Path.cwd())
     write_report(plan_report.render(plans, run_url, limit), args.output)
+    if getattr(args, "counts", None):  # the table's numbers, for a comment that sums stacks per environment
+        import json
+
+        counts = {column: sum(plan_report.counts(plan)[column] for plan in plans) for column in plan_report.COLUMNS}
+        write_report(json.dumps(counts, sort_keys=True) + "\n", args.counts)
     return 0
 
 
@@ -274,8 +357,29 @@ def parser() -> argparse.ArgumentParser:
                         help="the GitHub environments, secrets and variables each environment needs")
     environments.set_defaults(func=cmd_environments)
 
+    stacks = commands.add_parser("stacks", help="every stack (environment, and team with state.split: teams), "
+                                                "in deploy order")
+    stacks.add_argument("--env", help="comma-separated environments (default: all)")
+    stacks.add_argument("--json", action="store_true", help="a GitHub Actions matrix ({include: [...]}) on one line")
+    stacks.add_argument("--outdir", default="cdktf.out")
+    stacks.set_defaults(func=cmd_stacks)
+
+    affected = commands.add_parser("affected", help="the stacks a change touches (plan only those)")
+    affected.add_argument("files", nargs="*", help="changed files, relative to the repository root (- reads stdin)")
+    affected.add_argument("--base", help="git ref to diff against (its merge base with HEAD), e.g. origin/main")
+    affected.add_argument("--env", help="comma-separated environments (default: all)")
+    affected.add_argument("--json", action="store_true", help="a GitHub Actions matrix ({include: [...]}) on one line")
+    affected.add_argument("--outdir", default="cdktf.out")
+    affected.set_defaults(func=cmd_affected)
+
+    migration = commands.add_parser("shard-migration", help="removed/import blocks moving an environment from one "
+                                                           "stack to team stacks (writes migrations/<env>.yaml)")
+    migration.add_argument("--env", required=True, help="the environment whose file now says state.split: teams")
+    migration.set_defaults(func=cmd_shard_migration)
+
     plan_report = commands.add_parser("plan-report", help="Markdown for a PR comment from `terraform show -json` plans")
     _report_arguments(plan_report)
+    plan_report.add_argument("--counts", help="also write the summary table's numbers as JSON here")
     plan_report.set_defaults(func=cmd_plan_report)
 
     drift_report = commands.add_parser("drift-report", help="what changed outside Terraform (exit 2 on drift)")

@@ -35,13 +35,19 @@ BACKENDS = {
 }
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     """A read-only view, recursively, so that a loaded model cannot be changed by a construct."""
     def freeze(value: Any) -> Any:
-        if isinstance(value, Mapping):
+        kind = type(value)  # exact types first: a dashboard's JSON is thousands of plain values (isinstance is slow)
+        if kind in _PLAIN:
+            return value
+        if kind is dict or isinstance(value, Mapping):
             return MappingProxyType({k: freeze(v) for k, v in value.items()})
-        if isinstance(value, list):
-            return tuple(freeze(v) for v in value)
+        if kind is list or isinstance(value, list):
+            return tuple([freeze(v) for v in value])
         return value
     return freeze(dict(mapping))
 
@@ -71,10 +77,14 @@ class GrafanaTarget:
         return f"{self.version[0]}.{self.version[1]}"
 
 
+SPLITS = ("none", "teams")  # state.split: one stack per environment, or also one per team owning folders
+
+
 @dataclass(frozen=True)
 class StateBackend:
     kind: str
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    split: str = "none"  # "teams": a stack per team that owns folders beside the shared one (grafana_as_code/shards.py)
 
 
 @dataclass(frozen=True)
@@ -159,7 +169,10 @@ def _state(fields: Fields) -> StateBackend:
     if kind not in BACKENDS:
         raise fields.error("backend", f"unknown state backend {kind!r}; one of: {', '.join(sorted(BACKENDS))}")
     required, optional = BACKENDS[kind]
-    fields.only(("backend", *required, *optional))
+    fields.only(("backend", "split", *required, *optional))
+    split = fields.str("split", "none")
+    if split not in SPLITS:
+        raise fields.error("split", f"expected one of {', '.join(SPLITS)}, got {split!r}")
     settings: dict[str, Any] = {}
     for key in required:
         settings[key] = fields.str(key)
@@ -171,7 +184,7 @@ def _state(fields: Fields) -> StateBackend:
     if "dynamodb_table" in settings:  # Terraform 1.11 deprecates it; the S3 backend's lock file replaces it
         warn(fields.where, fields.path("dynamodb_table"),
              "DynamoDB locking is deprecated since Terraform 1.11: use `use_lockfile: true` (S3-native locking)")
-    return StateBackend(kind=kind, settings=MappingProxyType(settings))
+    return StateBackend(kind=kind, settings=MappingProxyType(settings), split=split)
 
 
 def _datasources(fields: Fields) -> Mapping[str, Mapping[str, Any]]:

@@ -1,8 +1,8 @@
 """Loading the project for a command, with its warnings and query figures reported once.
 
-Both entry points load the project: ``synth`` (to fail fast, before anything runs) and ``main.py`` (run by
-``synth`` in a subprocess, or by ``cdktn synth`` directly). Each prints what it collected; ``synth`` keeps only the
-``error:`` lines of its subprocess, so a warning is printed once either way.
+Both entry points load the project once: ``synth`` (which then builds ``main.py``'s stacks in its own process from
+that project) and ``main.py`` (run by ``cdktn synth``). Each prints what it collected, so a warning is printed once
+either way.
 """
 from __future__ import annotations
 

@@ -157,6 +157,13 @@ def _check_team_labels(rule_files: list[RuleFile], teams: list[Team]) -> None:
 
 
 def load_project(root: Path, only: list[str] | None = None, check_secrets: bool = True) -> Project:
+    from .cache import caching
+
+    with caching(root):  # rendered dashboards by content: a synth costs per changed file (grafana_as_code/cache.py)
+        return _load_project(root, only, check_secrets)
+
+
+def _load_project(root: Path, only: list[str] | None = None, check_secrets: bool = True) -> Project:
     layout = Layout(root)
     environments = load_environments(layout.environments, only)
     if check_secrets:  # the door: secrets written into any definition file are refused first, all of them at once

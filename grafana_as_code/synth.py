@@ -1,22 +1,24 @@
 """``make synth``: synthesize every environment into a staging directory, validate it, then publish it.
 
-The app runs exactly as ``cdktn synth`` runs it (``python main.py`` with ``CDKTF_OUTDIR``), so both paths give
-the same files. ``cdktf.out`` is replaced only when everything passed: a bad input leaves it untouched.
+The project is loaded once, and the stacks are built by ``main.py``'s own ``build`` in this process, so ``cdktn
+synth`` (``python main.py``) and ``make synth`` give the same files. ``cdktf.out`` is replaced only when everything
+passed: a bad input leaves it untouched.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from .app import ENVIRONMENTS_VARIABLE, STAGED_VARIABLE
-from .components.state_backend import PUBLISHED_OUTDIR_VARIABLE
 from .errors import Problem, UserError
 from .loading import load_reported
+from .project import Project
+from .shards import project_shards
 from .secret_guard.outputs import scan_outdir
 from .validate.run import resolve_schema_path, validate_outdir
 
@@ -25,22 +27,42 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run_app(root: Path, outdir: Path, environments: list[str] | None, published: Path | None = None) -> None:
-    env = dict(os.environ, CDKTF_OUTDIR=str(outdir), **{STAGED_VARIABLE: "1"})  # we scan the staged output
-    if published is not None:  # where the stacks end up, for paths written relative to them (local state)
-        env[PUBLISHED_OUTDIR_VARIABLE] = str(root / published)
-    if environments:
-        env[ENVIRONMENTS_VARIABLE] = ",".join(environments)
-    result = subprocess.run([sys.executable, "main.py"], cwd=root, env=env, capture_output=True, text=True)
-    # jsii prints a banner about Node versions on stderr; keep only what our app said.
-    messages = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
-    if result.returncode != 0:
-        if messages:
-            raise UserError([_problem(line) for line in messages])
-        engine = _engine_errors(result.stderr)
+def run_app(root: Path, outdir: Path, project: Project, published: Path | None = None) -> None:
+    """Build and synthesize the app of ``root/main.py`` in this process, from the project already loaded.
+
+    ``cdktn synth`` runs ``python main.py``, which loads the project and calls the same ``build``: the stacks are the
+    same, and ``make synth`` loads every definition file once.
+    """
+    from .cdk import App
+    from .components.state_backend import PUBLISHED_OUTDIR_CONTEXT
+
+    main = _main_module(root)
+    context = {PUBLISHED_OUTDIR_CONTEXT: str(root / published)} if published is not None else {}
+    previous = os.getcwd()
+    os.chdir(root)  # main.py's view of the project: paths (local state) are relative to the project root
+    try:
+        app = App(outdir=str(outdir), context=context)
+        main.build(app, project)
+        app.synth()
+    except UserError:
+        raise
+    except Exception as exc:  # the engine's own validation (jsii error), e.g. a backend setting it refuses
+        engine = _engine_errors(str(exc))
         if engine:
-            raise UserError([Problem("cdktn", "", line) for line in engine])
-        raise RuntimeError(f"python main.py failed (exit {result.returncode}):\n{result.stderr}")
+            raise UserError([Problem("cdktn", "", line) for line in engine]) from None
+        raise
+    finally:
+        os.chdir(previous)
+
+
+def _main_module(root: Path) -> Any:
+    """``root/main.py`` as a module (with ``root`` importable, as when Python runs it)."""
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    spec = importlib.util.spec_from_file_location("grafana_as_code_main", root / "main.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _engine_errors(stderr: str) -> list[str]:
@@ -48,20 +70,15 @@ def _engine_errors(stderr: str) -> list[str]:
     lines = stderr.splitlines()
     for index, line in enumerate(lines):
         if "Validation failed with the following errors:" in line:
-            return [item.strip() for item in lines[index + 1:] if item.startswith("  [")]
+            return [item.strip() for item in lines[index + 1:] if item.strip().startswith("[")]
     return []
-
-
-def _problem(line: str) -> Problem:
-    """The app already printed a located message; keep it whole."""
-    return Problem(line.removeprefix("error: "), "", "")
 
 
 def synth(root: Path, outdir: Path, environments: list[str] | None, schema: str | None,
           validate: bool = True, strict: bool = False) -> list[Path]:
     started = time.perf_counter()
-    # Fails fast, before anything runs or is written; prints the warnings and query figures (main.py's own,
-    # in the subprocess below, are not passed on: only its error lines are).
+    # Fails fast, before anything runs or is written; prints the warnings and query figures, once: the stacks are
+    # built from this very project (run_app), nothing loads it again.
     project = load_reported(root, environments, strict=strict)
     for catalog in project.catalogs:
         progress(f"  {catalog.env.name}: {len(catalog.folders)} folders, {len(catalog.datasources)} data sources, "
@@ -71,8 +88,9 @@ def synth(root: Path, outdir: Path, environments: list[str] | None, schema: str 
     schema_path = resolve_schema_path(schema) if validate else None
     staging = Path(tempfile.mkdtemp(prefix=".cdktf-staging-", dir=root))
     try:
-        progress(f"Synthesizing {len(project.catalogs)} stack(s)…")
-        run_app(root, staging, environments, published=outdir)
+        progress(f"Synthesizing {len(project_shards(project))} stack(s) of {len(project.catalogs)} environment(s)…")
+        run_app(root, staging, project, published=outdir)
+        check_migrations(project, staging)
         problems = []
         if schema_path is not None:
             progress(f"Validating against provider schema {schema_path}…")
@@ -87,6 +105,24 @@ def synth(root: Path, outdir: Path, environments: list[str] | None, schema: str 
     stacks = sorted((outdir / "stacks").glob("*/cdk.tf.json"))
     progress(f"Wrote {len(stacks)} stack(s) to {outdir}/stacks in {time.perf_counter() - started:.1f}s")
     return stacks
+
+
+def check_migrations(project: Project, outdir: Path) -> None:
+    """A migration file (migrations/<env>.yaml) must fit the stacks just synthesized."""
+    import json
+
+    from .migration import check_against
+
+    problems = []
+    shards = project_shards(project)
+    for env in project.environments:
+        migration = next((s.migration for s in shards if s.env.name == env.name and s.migration), None)
+        if migration is not None:
+            stacks = {s.name: json.loads((outdir / "stacks" / s.name / "cdk.tf.json").read_text())
+                      for s in shards if s.env.name == env.name}
+            problems += check_against(migration, stacks, env.name)
+    if problems:
+        raise UserError(problems)
 
 
 def publish(staging: Path, outdir: Path) -> None:

@@ -143,6 +143,8 @@ class GrafanaResource(TerraformResource):
         self._references: dict[str, Any] = {}
         if logical_id is not None and not placed:
             jsii_invoke(self, "overrideLogicalId", [logical_id])
+        if stack is not None:  # by Terraform address, for import blocks (resource_at)
+            stack.__dict__.setdefault("_gac_resources", {})[f"{self.TF_TYPE}.{logical_id}"] = self
 
     def _reference(self, getter: str, name: str) -> Any:
         """A token for one of this resource's attributes (``${grafana_folder.x.uid}`` once synthesized)."""
@@ -156,6 +158,11 @@ class GrafanaResource(TerraformResource):
         if self._synthesized is None:
             self._synthesized = to_terraform(self._tf_attributes)
         return self._synthesized
+
+
+def resource_at(stack: TerraformStack, address: str) -> GrafanaResource | None:
+    """The resource a stack declares at a Terraform address (``grafana_dashboard.x``), or None."""
+    return stack.__dict__.get("_gac_resources", {}).get(address)
 
 
 class GrafanaDataSource(TerraformDataSource):

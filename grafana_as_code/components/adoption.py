@@ -34,8 +34,13 @@ def declared_resources(folders: FolderTree, datasources: DataSources, dashboards
     }
 
 
-def import_adopted(adoption: Adoption, resources: dict[str, Mapping[Key, Any]]) -> None:
+def import_adopted(adoption: Adoption, resources: dict[str, Mapping[Key, Any]], partial: bool = False) -> None:
+    """``partial``: the environment is split into stacks (grafana_as_code/shards.py), and each imports the entries
+    whose resources it declares; the others are another stack's."""
     # Import blocks need Terraform 1.5; every stack already requires more (stacks/grafana_stack.py).
     # The adoption list was checked against the catalog when it was loaded, so every entry has its resource.
     for entry in adoption.entries:
+        resource = resources.get(entry.resource_type, {}).get(entry.key)
+        if resource is None and partial:
+            continue
         resources[entry.resource_type][entry.key].import_from(entry.import_id)

@@ -30,5 +30,5 @@ class Dashboards(Component):
                 config_json=dashboard.config_json(), org_id=org_id,
                 folder=folders.uid(dashboard.folder_uid) if dashboard.folder_uid else None,
                 # the library panels it shows exist before it (Grafana refuses an unknown libraryPanel.uid)
-                depends_on=[library_panels.resource(uid) for uid in shown] or None if library_panels else None,
+                depends_on=(library_panels.in_stack(shown) or None) if library_panels else None,
             )

@@ -33,3 +33,7 @@ class LibraryPanels(Component):
 
     def resource(self, uid: str) -> LibraryPanelResource:
         return self._by_uid[uid]
+
+    def in_stack(self, uids: list[str]) -> list[LibraryPanelResource]:
+        """The resources of those uids this stack holds (with team stacks, another team's are in its stack)."""
+        return [self._by_uid[uid] for uid in uids if uid in self._by_uid]

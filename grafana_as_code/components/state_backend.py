@@ -13,7 +13,8 @@ def configure_state_backend(stack: Construct, state: StateBackend) -> None:
     """Declare the stack's backend. Credentials come from the usual environment variables, never from files."""
     settings = dict(state.settings)
     if state.kind == "local":
-        LocalBackend(stack, path=local_state_path(stack.node.id, settings.get("path")))
+        published = stack.node.try_get_context(PUBLISHED_OUTDIR_CONTEXT)
+        LocalBackend(stack, path=local_state_path(stack.node.id, settings.get("path"), published))
     elif state.kind == "s3":
         # DynamoDB locking (dynamodb_table) or S3-native locking (use_lockfile, Terraform >= 1.10).
         S3Backend(stack, **settings)
@@ -30,11 +31,11 @@ def configure_state_backend(stack: Construct, state: StateBackend) -> None:
 
 
 # Where the stack is written in the end: `make synth` builds it in a staging directory and publishes it to its
-# --outdir, which it passes here; `cdktn synth` writes straight to CDKTF_OUTDIR.
-PUBLISHED_OUTDIR_VARIABLE = "GAC_PUBLISHED_OUTDIR"
+# --outdir, which it passes in the app's context; `cdktn synth` writes straight to CDKTF_OUTDIR.
+PUBLISHED_OUTDIR_CONTEXT = "gacPublishedOutdir"
 
 
-def local_state_path(stack_name: str, configured: str | None) -> str:
+def local_state_path(stack_name: str, configured: str | None, published: str | None = None) -> str:
     """The local state file as a path relative to the stack directory, so the output is the same wherever the
     repository is cloned (the engine's default is the absolute path of the checkout).
 
@@ -45,7 +46,7 @@ def local_state_path(stack_name: str, configured: str | None) -> str:
     if configured and os.path.isabs(configured):
         return configured
     root = Path.cwd()  # main.py runs in the project root, under `make synth` and `cdktn synth` alike
-    outdir = os.environ.get(PUBLISHED_OUTDIR_VARIABLE) or os.environ.get("CDKTF_OUTDIR") or "cdktf.out"
+    outdir = published or os.environ.get("CDKTF_OUTDIR") or "cdktf.out"
     stack_dir = root / outdir / "stacks" / stack_name
     target = root / (configured or f"terraform.{stack_name}.tfstate")
     return Path(os.path.relpath(target, stack_dir)).as_posix()

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..cache import cached, context_key
 from ..conventions import check_conventions
 from ..environment import frozen
 from ..errors import Collector, UserError
@@ -69,15 +70,34 @@ def load_dashboard(path: Path, root: Path, ctx: RenderContext) -> tuple[Dashboar
     return dashboard, config
 
 
+def load_dashboard_cached(path: Path, root: Path, ctx: RenderContext, ctx_key: str | None) -> tuple[Dashboard,
+                                                                                                   dict[str, Any]]:
+    """``load_dashboard`` through the content-addressed cache (grafana_as_code/cache.py): the key is the file's
+    bytes and path, the environment's whole render context and the code."""
+    def encode(result: tuple[Dashboard, dict[str, Any]]) -> dict[str, Any]:
+        dashboard, config = result
+        return {"uid": dashboard.uid, "title": dashboard.title, "folder_uid": dashboard.folder_uid,
+                "file": dashboard.file, "config": config}
+
+    def decode(value: dict[str, Any]) -> tuple[Dashboard, dict[str, Any]]:
+        config = value["config"]
+        return Dashboard(uid=value["uid"], title=value["title"], folder_uid=value["folder_uid"], file=value["file"],
+                         config=frozen(config)), config
+
+    return cached("dashboard", (path.read_bytes(), path.relative_to(root).as_posix(), display_path(path), ctx_key),
+                  lambda: load_dashboard(path, root, ctx), encode, decode)
+
+
 def load_dashboards(root: Path, ctx: RenderContext) -> list[Dashboard]:
     """Every dashboard of one environment, sorted by uid; duplicate uids and invalid dashboards are errors.
 
     Every file is loaded and every loaded dashboard validated before the problems are raised, all together."""
     problems = Collector()
     by_uid: dict[str, tuple[Dashboard, dict[str, Any]]] = {}
+    ctx_key = context_key(ctx)
     for path in dashboard_files(root):
         with problems.guard():
-            dashboard, config = load_dashboard(path, root, ctx)
+            dashboard, config = load_dashboard_cached(path, root, ctx, ctx_key)
             if dashboard.uid in by_uid:
                 raise UserError(dashboard.file, "uid", f"dashboard uid {dashboard.uid!r} is already used by "
                                                        f"{by_uid[dashboard.uid][0].file}")

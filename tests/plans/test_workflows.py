@@ -20,7 +20,7 @@ WORKFLOWS = GITHUB / "workflows"
 ACTIONS = sorted((GITHUB / "actions").glob("*/action.yml"))
 FILES = sorted(WORKFLOWS.glob("*.yml"))
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
-DEPLOY_WORKFLOWS = {"deploy.yml", "deploy-environment.yml"}
+DEPLOY_WORKFLOWS = {"deploy.yml", "deploy-environment.yml", "deploy-stack.yml"}
 PR_WORKFLOWS = {"plan.yml", "test.yml"}  # pull-request code runs in these
 DRIFT_WORKFLOWS = {"drift.yml"}
 TERRAFORM_PLAN = re.compile(r"terraform -chdir=\S+ plan\b")
@@ -164,7 +164,7 @@ def test_every_secret_the_stacks_need_is_mapped_to_its_terraform_variable(needed
     from grafana_as_code.secrets import Secret
 
     planning = planning_steps()
-    assert {file for file, _, _ in planning} == {"plan.yml", "drift.yml", "deploy-environment.yml"}
+    assert {file for file, _, _ in planning} == {"plan.yml", "drift.yml", "deploy-stack.yml"}
     for file, name, step in planning:
         env = step.get("env", {})
         for secret in needed_secrets:
@@ -176,7 +176,7 @@ def test_every_secret_the_stacks_need_is_mapped_to_its_terraform_variable(needed
 
 
 def test_the_apply_gets_only_the_ephemeral_token(needed_secrets: set[str]) -> None:
-    apply = workflow("deploy-environment.yml")["jobs"]["apply"]
+    apply = workflow("deploy-stack.yml")["jobs"]["apply"]
     variables = {k for step in steps(apply) for k in step.get("env", {}) if k.startswith("TF_VAR_")}
     assert variables == {"TF_VAR_grafana_auth"}  # the other values are in the sealed plan file
     assert "grafana_permissions.py write " in script(apply)
@@ -212,7 +212,7 @@ def test_no_deploy_shares_a_queue_with_a_pr_plan_or_a_drift_check(environment_na
 
 
 def test_deploys_are_never_cancelled_and_have_no_workflow_wide_queue() -> None:
-    assert "concurrency" not in workflow("deploy.yml") and "concurrency" not in workflow("deploy-environment.yml")
+    assert all("concurrency" not in workflow(name) for name in DEPLOY_WORKFLOWS)
     for file, name, job in jobs():
         if file in DEPLOY_WORKFLOWS and "concurrency" in job:
             assert job["concurrency"]["cancel-in-progress"] is False, (file, name)
@@ -231,7 +231,7 @@ def test_pr_plans_and_drift_checks_plan_without_the_state_lock_and_deploys_with_
                 assert "-lock=false" in command, (file, name, command)  # never applied; a read-only role suffices
             else:
                 assert "-lock=false" not in command and "-lock-timeout=" in command, (file, name, command)
-    apply_commands = re.findall(r"terraform [^\n]*\bapply\b[^\n]*", script(workflow("deploy-environment.yml")
+    apply_commands = re.findall(r"terraform [^\n]*\bapply\b[^\n]*", script(workflow("deploy-stack.yml")
                                                                              ["jobs"]["apply"]))
     assert apply_commands and all("-lock-timeout=" in c for c in apply_commands)
 
@@ -246,7 +246,7 @@ def test_pr_plans_are_cancelled_by_newer_pushes_and_then_post_nothing() -> None:
 # --- the reviewed plan, the lock file, the keys --------------------------------------------------------------------
 
 def test_the_apply_uses_the_reviewed_plan_and_its_lock_file() -> None:
-    called = workflow("deploy-environment.yml")
+    called = workflow("deploy-stack.yml")
     assert set(called[True]) == {"workflow_call"}  # YAML 1.1 reads the key `on` as true
     plan, apply = called["jobs"]["plan"], called["jobs"]["apply"]
     assert apply["needs"] == "plan" and "needs.plan.outputs.changes == 'true'" in apply["if"]  # no change: no approval
@@ -256,7 +256,7 @@ def test_the_apply_uses_the_reviewed_plan_and_its_lock_file() -> None:
     assert "plan_artifact.py seal" in seal["run"] and plan["outputs"]["sha256"] == "${{ steps.seal.outputs.sha256 }}"
     upload, = step_using(plan, "actions/upload-artifact@")
     download, = step_using(apply, "actions/download-artifact@")
-    assert upload["with"]["name"] == download["with"]["name"] == "plan-${{ inputs.environment }}"
+    assert upload["with"]["name"] == download["with"]["name"] == "plan-${{ inputs.stack }}"  # one per stack
     # The apply opens exactly that artifact, then inits with the lock file that came out of it, then applies it.
     order = [s.get("name", s.get("uses", "")) for s in steps(apply)]
     opened = next(i for i, s in enumerate(steps(apply)) if "plan_artifact.py open" in s.get("run", ""))
@@ -276,7 +276,7 @@ def test_the_apply_uses_the_reviewed_plan_and_its_lock_file() -> None:
 
 
 def test_a_stale_plan_says_what_to_do_and_an_older_commit_is_never_deployed() -> None:
-    called = workflow("deploy-environment.yml")["jobs"]
+    called = workflow("deploy-stack.yml")["jobs"]
     apply = script(called["apply"])
     assert "Saved plan is stale" in apply and "Do not re-run this job" in apply and "Run Deploy" in apply
     for name in ("plan", "apply"):
@@ -324,15 +324,28 @@ def test_environments_are_never_listed_by_hand(environment_names: list[str]) -> 
     for path in [*FILES, *ACTIONS]:  # comments aside (yaml drops them), no name of an environment anywhere
         found = [s for s in strings(load(path)) if listing.search(s)]
         assert not found, (path.name, found)
+    stack_matrices = {  # stacks: the affected ones (PR plans), every one (drift), an environment's teams (deploy)
+        "${{ fromJSON(needs.environments.outputs.stacks).include }}",
+        "${{ fromJSON(needs.stacks.outputs.teams).include }}",
+    }
     for file, name, job in jobs():
         matrix = job.get("strategy", {}).get("matrix", {})
         if matrix:
-            assert matrix == {"environment": "${{ fromJSON(needs.environments.outputs.json).names }}"}, (file, name)
-            assert "environments" in ([job["needs"]] if isinstance(job["needs"], str) else job["needs"])
+            assert matrix == {"environment": "${{ fromJSON(needs.environments.outputs.json).names }}"} or \
+                (set(matrix) == {"include"} and matrix["include"] in stack_matrices), (file, name)
+            needs = [job["needs"]] if isinstance(job["needs"], str) else job["needs"]
+            assert "environments" in needs or "stacks" in needs, (file, name)
     listers = [job for _, _, job in jobs() if step_using(job, "./.github/actions/list-environments")]
     assert len(listers) == 3  # plan, drift, deploy
     action = (GITHUB / "actions" / "list-environments" / "action.yml").read_text()
     assert "python -m grafana_as_code environments --json" in action
+    stack_listers = {file: step_using(job, "./.github/actions/list-stacks") for file, _, job in jobs()
+                     if step_using(job, "./.github/actions/list-stacks")}
+    assert set(stack_listers) == {"plan.yml", "drift.yml"}
+    assert stack_listers["plan.yml"][0]["with"] == {"base": "${{ github.base_ref }}"}  # only what the change touches
+    assert "with" not in stack_listers["drift.yml"][0]  # every stack
+    action = (GITHUB / "actions" / "list-stacks" / "action.yml").read_text()
+    assert "grafana_as_code affected --base" in action and "grafana_as_code stacks --json" in action
 
 
 # --- comments, drift issues, tests ---------------------------------------------------------------------------------
@@ -344,7 +357,8 @@ def test_the_comment_shares_githubs_limit_among_the_environments() -> None:
         assert report_budget(count) * count + COMMENT_OVERHEAD <= GITHUB_COMMENT_LIMIT
     plan = workflow("plan.yml")["jobs"]["plan"]
     report = next(s for s in steps(plan) if "plan-report" in s.get("run", ""))
-    assert report["env"]["MAX_CHARS"] == "${{ fromJSON(needs.environments.outputs.json).report_max_chars }}"
+    # the planned stacks share the comment (affected --json gives each one's share)
+    assert report["env"]["MAX_CHARS"] == "${{ fromJSON(needs.environments.outputs.stacks).report_max_chars }}"
     assert '--max-chars "$MAX_CHARS"' in report["run"]
 
 
