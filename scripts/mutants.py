@@ -43,6 +43,9 @@ MODULES: dict[str, tuple[str, ...]] = {
 }
 
 KILLED = {"killed", "timeout", "caught by type check"}
+# Their tests synthesize with the CDK engine in the test process: mutmut forks its workers from one process, and the
+# engine's Node process (jsii) it started serves one caller at a time, so their mutants run one by one.
+ONE_AT_A_TIME = {"notification_resources", "secrets"}
 
 
 def mutant_glob(path: str) -> str:
@@ -60,7 +63,8 @@ def run(modules: list[str], max_children: int) -> None:
             print(f"== mutmut run {mutant_glob(path)}", flush=True)
             log = REPO / "mutants" / f"run-{name}.log"
             with log.open("a") as out:
-                subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children),
+                children = 1 if name in ONE_AT_A_TIME else max_children
+                subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(children),
                                 mutant_glob(path)], cwd=REPO, stdout=out, stderr=subprocess.STDOUT, check=False)
 
 
@@ -81,7 +85,7 @@ class Tally:
 def changed_line(mutant: str, path: str) -> str:
     """The mutant's changed line (the first ``+`` line of its diff), to show it and to match explanations."""
     from mutmut.mutation.diff_apply import get_diff_for_mutant
-    diff = get_diff_for_mutant(mutant, path=Path("mutants") / path)
+    diff = get_diff_for_mutant(mutant, path=path)
     plus = [line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
     minus = [line[1:].strip() for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
     return plus[0] if plus else f"(deleted) {minus[0] if minus else ''}"

@@ -68,7 +68,9 @@ def test_other_shapes_are_not_comparisons(expr: str) -> None:
 
 
 def test_a_number_first_keeps_the_authors_layout() -> None:
-    assert comparison("0.5 <\n  sum by (job) (rate(x[5m]))").query == "sum by (job) (rate(x[5m]))"
+    # the parser would print "sum by (job) (rate(x[5m]))": the author's spelling is kept, as for a number last
+    assert comparison("0.5 <\n  sum(rate( x[5m] )) by (job)").query == "sum(rate( x[5m] )) by (job)"
+    assert comparison("0.5 >= sum(rate( x[5m] )) by (job)").query == "sum(rate( x[5m] )) by (job)"
 
 
 def test_a_query_side_that_cannot_be_cut_out_is_printed_by_the_parser() -> None:
