@@ -129,6 +129,8 @@ def test_overlapping_routes_of_equal_rank_are_refused_with_both_places(tmp_path:
     ("match: {team: a}", 'match_re: {team: "b|c"}'),  # a value the expression does not match (in full)
     ('match_re: {team: "b|c"}', "match: {team: a}"),
     ("match: {team: ab}", 'match_re: {team: "a"}'),  # fullmatch: "a" does not match "ab"
+    # the expression on the route that sorts first: still checked against the other's value
+    ('match: {aaa: "1"}\n    match_re: {team: "b|c"}', "match: {team: a, zzz: '1'}"),
 ])
 def test_disjoint_routes_of_equal_rank_are_fine(tmp_path: Path, a: str, b: str) -> None:
     policy = load_policy(tree(tmp_path, f=f"routes:\n  - {a}\n  - {b}\n"))
@@ -267,3 +269,4 @@ def test_unknown_references_name_the_field_and_what_is_known(tmp_path: Path, poi
         check_references(load_policy(tree(tmp_path, a=FRAGMENT)), points, timings, "dev")
     (found,) = caught.value.problems
     assert (found.field, found.message) == (field, message)
+    assert Path(found.where).name == ("_root.yaml" if field == "contact_point" else "a.yaml")
