@@ -18,7 +18,9 @@ Exit status 1 when a module is below THRESHOLD (or was not run).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -30,42 +32,109 @@ REPO = Path(__file__).resolve().parent.parent
 EQUIVALENT_FILE = REPO / "scripts" / "mutants-equivalent.yaml"
 THRESHOLD = 90.0  # percent of the mutants that are not explained as equivalent (README: Mutation testing)
 
-# name -> the source files of that module (setup.cfg's only_mutate must cover them all)
-MODULES: dict[str, tuple[str, ...]] = {
-    "translate": ("grafana_as_code/alerting/translate.py",),
-    "rule_groups": ("grafana_as_code/alerting/rule_groups.py",),
-    "policies": ("grafana_as_code/alerting/policies.py",),
-    "contact_points": ("grafana_as_code/alerting/contact_points.py",),
-    "notification_resources": ("grafana_as_code/components/notifications.py",),
-    "plans": tuple(sorted(p.relative_to(REPO).as_posix() for p in (REPO / "grafana_as_code" / "plans").glob("*.py")
-                          if p.name != "__init__.py")),
-    "secrets": ("grafana_as_code/secrets.py", "grafana_as_code/components/secret_variables.py"),
+@dataclass(frozen=True)
+class Module:
+    sources: tuple[str, ...]  # the files mutated (setup.cfg's only_mutate must cover them)
+    tests: tuple[str, ...]  # pytest arguments: the fast in-process tests that call them
+    one_at_a_time: bool = False  # its tests run the CDK engine in the test process (see run())
+
+
+def _plans() -> tuple[str, ...]:
+    return tuple(sorted(p.relative_to(REPO).as_posix() for p in (REPO / "grafana_as_code" / "plans").glob("*.py")
+                        if p.name != "__init__.py"))
+
+
+# Tests that run the CLI in a subprocess (tests/project_copy.py run_cli) cannot see the mutants and cannot even run
+# in mutants/, so each module names the in-process tests that exercise it, and deselects the CLI ones among them.
+_NOTIFICATION_TESTS = ("tests/alerts/test_notifications.py",
+                       *(f"--deselect=tests/alerts/test_notifications.py::{name}" for name in (
+                           "test_bad_input_writes_nothing", "test_one_policy_per_stack_referencing_resources",
+                           "test_contact_points_per_environment",
+                           "test_notification_secrets_are_sensitive_variables_per_environment",
+                           "test_innermost_level_gets_group_by")))
+MODULES: dict[str, Module] = {
+    "translate": Module(("grafana_as_code/alerting/translate.py",), (
+        "tests/alerts/test_translation.py", "tests/alerts/test_translation_mutants.py")),
+    "rule_groups": Module(("grafana_as_code/alerting/rule_groups.py",), (
+        "tests/alerts/test_rule_groups.py", "tests/alerts/test_rule_errors.py", "tests/alerts/test_rule_problems.py",
+        # promtool comparisons (13 s a run) and the CLI runs
+        "--deselect=tests/alerts/test_rule_groups.py::test_grafana_rules_fire_exactly_like_the_prometheus_rules",
+        "--deselect=tests/alerts/test_rule_errors.py::test_the_cli_reports_one_line_and_writes_nothing",
+        *(f"--deselect=tests/alerts/test_rule_problems.py::{name}" for name in (
+            "test_the_cli_lists_every_problem_and_writes_nothing", "test_import_rules_refuses_a_file_without_rules",
+            "test_a_same_name_group_in_another_folder_leaves_the_first_alone",
+            "test_terraform_moves_groups_from_their_earlier_addresses",
+            "test_recording_rules_are_checked_like_promtool_checks_them")))),
+    "policies": Module(("grafana_as_code/alerting/policies.py",), (
+        "tests/alerts/test_policy_tree_mutants.py", *_NOTIFICATION_TESTS)),
+    "contact_points": Module(("grafana_as_code/alerting/contact_points.py",), (
+        "tests/alerts/test_contact_points_mutants.py", *_NOTIFICATION_TESTS)),
+    "notification_resources": Module(("grafana_as_code/components/notifications.py",), (
+        "tests/alerts/test_notification_resources_mutants.py",), one_at_a_time=True),
+    "plans": Module(_plans(), (
+        "tests/plans/test_drift_report.py", "tests/plans/test_model.py", "tests/plans/test_plan_report.py",
+        "tests/plans/test_report_mutants.py", "tests/plans/test_dashboard_diff_mutants.py",
+        "tests/plans/test_noise_and_resources_mutants.py", "tests/plans/test_reports_mutants.py")),
+    "secrets": Module(("grafana_as_code/secrets.py", "grafana_as_code/components/secret_variables.py"), (
+        "tests/test_secrets_mutants.py", "tests/test_definitions.py"), one_at_a_time=True),
 }
 
 KILLED = {"killed", "timeout", "caught by type check"}
-# Their tests synthesize with the CDK engine in the test process: mutmut forks its workers from one process, and the
-# engine's Node process (jsii) it started serves one caller at a time, so their mutants run one by one.
-ONE_AT_A_TIME = {"notification_resources", "secrets"}
+RESULTS = REPO / "mutants" / "results"  # one file per module: its verdicts, kept across the other modules' runs
+
+# Runs mutmut with this module's test selection (mutmut reads one from setup.cfg; changing it resets every cached
+# verdict, hence the per-module result files).
+_RUN_MUTMUT = """
+import sys
+from mutmut.configuration import config
+config().pytest_add_cli_args_test_selection = sys.argv[1].split("\\n")
+sys.argv = ["mutmut", "run", *sys.argv[2:]]
+from mutmut.__main__ import cli
+cli()
+"""
 
 
 def mutant_glob(path: str) -> str:
     return path.removesuffix(".py").replace("/", ".") + ".*"
 
 
-def run(modules: list[str], max_children: int) -> None:
+def source_digest(path: str) -> str:
+    return hashlib.sha256((REPO / path).read_bytes()).hexdigest()
+
+
+def run(name: str, max_children: int) -> None:
+    module = MODULES[name]
     # The dashboard query checks run Node from node_modules (too big to copy into mutants/): link it.
     link = REPO / "mutants" / "node_modules"
     link.parent.mkdir(exist_ok=True)
     if not link.is_symlink() and (REPO / "node_modules").exists():
         link.symlink_to(REPO / "node_modules")
-    for name in modules:
-        for path in MODULES[name]:
-            print(f"== mutmut run {mutant_glob(path)}", flush=True)
-            log = REPO / "mutants" / f"run-{name}.log"
-            with log.open("a") as out:
-                children = 1 if name in ONE_AT_A_TIME else max_children
-                subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(children),
-                                mutant_glob(path)], cwd=REPO, stdout=out, stderr=subprocess.STDOUT, check=False)
+    # mutmut forks its workers from one process; the CDK engine's Node process (jsii) that process started serves
+    # one caller at a time, so modules whose tests synthesize run their mutants one by one.
+    children = 1 if module.one_at_a_time else max_children
+    print(f"== {name}: mutmut run {' '.join(mutant_glob(p) for p in module.sources)}", flush=True)
+    with (REPO / "mutants" / f"run-{name}.log").open("w") as out:
+        subprocess.run([sys.executable, "-c", _RUN_MUTMUT, "\n".join(module.tests), "--max-children", str(children),
+                        *(mutant_glob(p) for p in module.sources)],
+                       cwd=REPO, stdout=out, stderr=subprocess.STDOUT, check=False)
+    save_results(name)
+
+
+def save_results(name: str) -> None:
+    """This module's verdicts from mutmut's files, with each survivor's changed line, and the sources they are for."""
+    from mutmut.stats import status_by_exit_code
+    results = {}
+    for path in MODULES[name].sources:
+        meta = REPO / "mutants" / (path + ".meta")
+        codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+        verdicts = {}
+        for mutant, code in sorted(codes.items()):
+            status = status_by_exit_code[code]
+            verdicts[mutant] = {"status": status,
+                                "line": "" if status in KILLED or code is None else changed_line(mutant, path)}
+        results[path] = {"source": source_digest(path), "mutants": verdicts}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
 
 
 @dataclass
@@ -91,25 +160,24 @@ def changed_line(mutant: str, path: str) -> str:
     return plus[0] if plus else f"(deleted) {minus[0] if minus else ''}"
 
 
-def tally(paths: tuple[str, ...], equivalent: dict[str, dict[str, str]], stale: list[str]) -> Tally:
-    from mutmut.stats import status_by_exit_code
+def tally(name: str, equivalent: dict[str, dict[str, str]], stale: list[str]) -> Tally:
     result = Tally()
-    for path in paths:
-        meta = REPO / "mutants" / (path + ".meta")
-        if not meta.exists():
-            result.unchecked += 1
+    saved = RESULTS / f"{name}.json"
+    results = json.loads(saved.read_text()) if saved.exists() else {}
+    for path in MODULES[name].sources:
+        entry = results.get(path)
+        if entry is None or entry["source"] != source_digest(path):
+            result.unchecked += 1  # never run, or the source changed since: run the module again
             continue
-        codes = json.loads(meta.read_text())["exit_code_by_key"]
-        for mutant, code in sorted(codes.items()):
-            status = status_by_exit_code[code]
+        for mutant, verdict in entry["mutants"].items():
             result.total += 1
+            status, line = verdict["status"], verdict["line"]
             if status in KILLED:
                 result.killed += 1
                 continue
             if status == "not checked":
                 result.unchecked += 1
                 continue
-            line = changed_line(mutant, path)
             explained = equivalent.get(mutant)
             if explained and explained.get("mutation", "").strip() == line:
                 result.equivalent += 1
@@ -121,20 +189,17 @@ def tally(paths: tuple[str, ...], equivalent: dict[str, dict[str, str]], stale: 
 
 
 def report(modules: list[str]) -> bool:
-    import os
-    os.chdir(REPO)  # mutmut reads its files relative to the working directory
     equivalent = yaml.safe_load(EQUIVALENT_FILE.read_text()) or {}
     stale: list[str] = []
     ok = True
     rows = []
     for name in modules:
-        t = tally(MODULES[name], equivalent, stale)
-        rate = t.rate
-        ok = ok and rate is not None and rate >= THRESHOLD
+        t = tally(name, equivalent, stale)
+        ok = ok and t.rate is not None and t.rate >= THRESHOLD
         rows.append((name, t))
     print(f"\n{'module':<24}{'mutants':>8}{'killed':>8}{'equiv.':>8}{'survived':>9}  kill rate (held: {THRESHOLD:.0f}%)")
     for name, t in rows:
-        rate = "not run" if t.rate is None else f"{t.rate:.1f}%"
+        rate = "not run (or source changed since)" if t.rate is None else f"{t.rate:.1f}%"
         mark = "" if t.rate is not None and t.rate >= THRESHOLD else "  <- below"
         print(f"{name:<24}{t.total:>8}{t.killed:>8}{t.equivalent:>8}{len(t.survivors):>9}  {rate}{mark}")
     for name, t in rows:
@@ -146,23 +211,25 @@ def report(modules: list[str]) -> bool:
         print("\nStale explanations (the mutant changes another line now; re-check them):")
         for line in stale:
             print(f"  {line}")
-    print("\nSee one mutant's diff: .venv/bin/mutmut show <name>")
+    print("\nOne mutant's diff: .venv/bin/mutmut show <name> (after a run of its module)")
     return ok
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help=f"modules to run (default: all): {', '.join(MODULES)}")
-    parser.add_argument("--report", action="store_true", help="only report on the last run")
+    parser.add_argument("--report", action="store_true", help="only report on the last runs")
     parser.add_argument("--max-children", type=int, default=2)
     args = parser.parse_args()
     modules = args.modules or list(MODULES)
     unknown = sorted(set(modules) - set(MODULES))
     if unknown:
         parser.error(f"unknown module(s) {', '.join(unknown)}; choose from {', '.join(MODULES)}")
+    os.chdir(REPO)  # mutmut works in, and reads its files relative to, the repository root
     if not args.report:
-        run(modules, args.max_children)
-    return 0 if report(modules) else 1
+        for name in modules:
+            run(name, args.max_children)
+    return 0 if report(args.modules or list(MODULES)) else 1
 
 
 if __name__ == "__main__":
