@@ -11,6 +11,7 @@ longer matches (the code moved) is reported as stale, so the list cannot go sile
 
     python scripts/mutants.py                  run every module, then report
     python scripts/mutants.py translate plans  only these modules (names as in MODULES)
+    python scripts/mutants.py --survivors      run only the survivors of the last runs (after adding tests)
     python scripts/mutants.py --report         report on the last run without running anything
 
 Exit status 1 when a module is below THRESHOLD (or was not run).
@@ -102,7 +103,20 @@ def source_digest(path: str) -> str:
     return hashlib.sha256((REPO / path).read_bytes()).hexdigest()
 
 
-def run(name: str, max_children: int) -> None:
+def survivors_of(name: str) -> list[str] | None:
+    """The mutants of ``name`` that survived its last run, or None when that run is missing or its sources changed."""
+    saved = RESULTS / f"{name}.json"
+    if not saved.exists():
+        return None
+    results = json.loads(saved.read_text())
+    if any(path not in results or results[path]["source"] != source_digest(path) for path in MODULES[name].sources):
+        return None
+    return [mutant for entry in results.values() for mutant, verdict in entry["mutants"].items()
+            if verdict["status"] not in KILLED]
+
+
+def run(name: str, max_children: int, only: list[str] | None = None) -> None:
+    """Run the module's mutants (or ``only`` these names, keeping the other verdicts of its last run)."""
     module = MODULES[name]
     # The dashboard query checks run Node from node_modules (too big to copy into mutants/): link it.
     link = REPO / "mutants" / "node_modules"
@@ -112,23 +126,29 @@ def run(name: str, max_children: int) -> None:
     # mutmut forks its workers from one process; the CDK engine's Node process (jsii) that process started serves
     # one caller at a time, so modules whose tests synthesize run their mutants one by one.
     children = 1 if module.one_at_a_time else max_children
-    print(f"== {name}: mutmut run {' '.join(mutant_glob(p) for p in module.sources)}", flush=True)
+    targets = only if only is not None else [mutant_glob(p) for p in module.sources]
+    print(f"== {name}: mutmut run {' '.join(targets) if len(targets) < 4 else f'{len(targets)} mutants'}", flush=True)
+    if not targets:
+        return
     with (REPO / "mutants" / f"run-{name}.log").open("w") as out:
         subprocess.run([sys.executable, "-c", _RUN_MUTMUT, "\n".join(module.tests), "--max-children", str(children),
-                        *(mutant_glob(p) for p in module.sources)],
-                       cwd=REPO, stdout=out, stderr=subprocess.STDOUT, check=False)
-    save_results(name)
+                        *targets], cwd=REPO, stdout=out, stderr=subprocess.STDOUT, check=False)
+    save_results(name, only)
 
 
-def save_results(name: str) -> None:
+def save_results(name: str, only: list[str] | None = None) -> None:
     """This module's verdicts from mutmut's files, with each survivor's changed line, and the sources they are for."""
     from mutmut.stats import status_by_exit_code
+    saved = RESULTS / f"{name}.json"
+    earlier = json.loads(saved.read_text()) if only is not None else {}
     results = {}
     for path in MODULES[name].sources:
         meta = REPO / "mutants" / (path + ".meta")
         codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
-        verdicts = {}
+        verdicts = dict(earlier[path]["mutants"]) if only is not None else {}
         for mutant, code in sorted(codes.items()):
+            if only is not None and mutant not in only:
+                continue
             status = status_by_exit_code[code]
             verdicts[mutant] = {"status": status,
                                 "line": "" if status in KILLED or code is None else changed_line(mutant, path)}
@@ -219,6 +239,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help=f"modules to run (default: all): {', '.join(MODULES)}")
     parser.add_argument("--report", action="store_true", help="only report on the last runs")
+    parser.add_argument("--survivors", action="store_true",
+                        help="run only the survivors of each module's last run (after adding tests)")
     parser.add_argument("--max-children", type=int, default=2)
     args = parser.parse_args()
     modules = args.modules or list(MODULES)
@@ -228,7 +250,7 @@ def main() -> int:
     os.chdir(REPO)  # mutmut works in, and reads its files relative to, the repository root
     if not args.report:
         for name in modules:
-            run(name, args.max_children)
+            run(name, args.max_children, survivors_of(name) if args.survivors else None)
     return 0 if report(args.modules or list(MODULES)) else 1
 
 

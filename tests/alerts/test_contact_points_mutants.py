@@ -166,8 +166,16 @@ def test_grafana_template_syntax_inside_raw_is_the_authors_choice() -> None:
 
 
 def test_a_bad_name_is_refused() -> None:
-    where, field, message = problem("name: 'on call'\nintegrations:\n  - type: email\n    addresses: [a@b.c]\n")
-    assert field == "name" and "'on call'" in message
+    assert problem("name: 'on call'\nintegrations:\n  - type: email\n    addresses: [a@b.c]\n") == (
+        WHERE, "name", "contact point names may only hold letters, digits, '-' and '_' (at most 100, not starting "
+                       "with '-' or '_'); got 'on call'")
+
+
+@pytest.mark.parametrize("text", ["{% if env.name %}\nintegrations: []\n", "integrations: [\n"])
+def test_broken_jinja_or_yaml_names_the_file(text: str) -> None:
+    with pytest.raises(UserError) as caught:
+        point(text)
+    assert caught.value.problems[0].where == WHERE
 
 
 def test_a_folder_of_contact_points_sorted_by_name(tmp_path: Path) -> None:
