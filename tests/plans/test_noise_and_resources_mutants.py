@@ -69,12 +69,16 @@ def test_reason(resource: str, finding: Finding, why: str | None) -> None:
 
 
 def test_case_only_renames_pair_a_removed_and_an_added_key() -> None:
-    findings = [leaf("v", MISSING, path=("headers", "content-type")), leaf(MISSING, "v", path=("headers", "Content-Type")),
-                leaf("a", MISSING, path=("headers", "x-a")), leaf(MISSING, "b", path=("headers", "X-A")),
-                leaf(MISSING, "v", path=("other", "Content-Type")), leaf(MISSING, "z", path=(0,)),
-                leaf("w", "v", path=("headers", "keep"))]
+    findings = [leaf("v", MISSING, path=("http", "headers", "content-type")),
+                leaf(MISSING, "v", path=("http", "headers", "Content-Type")),
+                leaf("a", MISSING, path=("http", "headers", "x-a")), leaf(MISSING, "b", path=("http", "headers", "X-A")),
+                leaf(MISSING, "v", path=("http", "other", "Content-Type")), leaf(MISSING, "z", path=(0,)),
+                leaf("v", "v2", path=("http", "headers", "content-type")),  # changed, not removed: no pair
+                leaf("w", "v", path=("http", "headers", "keep"))]
     assert case_only_renames(findings) == {0: "same key in another case (content-type → Content-Type)",
                                            1: "same key in another case (content-type → Content-Type)"}
+    changed_only = [leaf("v", "x", path=("h", "k", "a")), leaf(MISSING, "v", path=("h", "k", "A"))]
+    assert case_only_renames(changed_only) == {}
     double = [leaf("v", MISSING, path=("h", "a")), leaf(MISSING, "v", path=("h", "A")), leaf(MISSING, "v", path=("h", "A"))]
     assert sorted(case_only_renames(double)) == [0, 1]
 
@@ -185,6 +189,12 @@ def test_plans_in_the_order_given(tmp_path: Path) -> None:
     plans = load_plans([f"prod={plan_file(tmp_path, 'p.json')}", f"dev={plan_file(tmp_path, 'd.json')}"], root)
     assert [p.env for p in plans] == ["prod", "dev"]
     assert load_plans([], root) == []
+
+
+def test_a_plan_file_name_may_hold_an_equals_sign(tmp_path: Path) -> None:
+    root = project(tmp_path, "dev")
+    (p,) = load_plans([f"dev={plan_file(tmp_path, 'plan=1.json')}"], root)
+    assert p.env == "dev" and p.source.endswith("plan=1.json")
 
 
 def test_every_bad_argument_is_reported_at_once(tmp_path: Path) -> None:

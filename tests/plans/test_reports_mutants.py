@@ -300,3 +300,49 @@ def test_a_cut_drift_report_points_to_the_run_or_a_local_run() -> None:
 
 def table_rows_two(text: str) -> list[tuple[str, ...]]:
     return [tuple(row) for row in re.findall(r"^\| (\d+) \| (\d+) \|$", text, re.M)]
+
+
+def test_the_drift_report_line_by_line() -> None:
+    noise = change("grafana_folder.noise", ["update"], {"x": "60s", "y": " a"}, {"x": "1m", "y": "a"})
+    gone = change("grafana_folder.gone", ["delete"], FOLDER, None)
+    report, _ = drift_report.render([plan("prod", drift=(gone, noise), errored=True)])
+    lines = report.splitlines()
+    start = lines.index("### prod")
+    assert lines[start:start + 9] == [
+        "### prod", "", "| drifted | provider noise only |", "|---:|---:|", "| 1 | 1 |", "",
+        "- ⛔ **the plan errored**: drift may be incomplete; see the CI log",
+        "- `grafana_folder.gone`: deleted outside Terraform (title “Team”)", ""]
+    assert ("- `grafana_folder.noise`: equal durations (60s = 1m); only leading or trailing whitespace differs (the "
+            "provider trims it)") in lines
+    assert lines[-1] == (
+        "**What to do:** keep a change made in Grafana by porting it into the code (a dashboard: export it and "
+        "`python -m grafana_as_code import-dashboard`), then merge; or discard it by re-running the deploy, which "
+        "overwrites Grafana with the code. This report updates itself on every run.")
+    clean, _ = drift_report.render([plan("dev")])
+    assert "\n".join(clean.splitlines()[3:10]) == (
+        "### dev\n\n| drifted | provider noise only |\n|---:|---:|\n| 0 | 0 |\n\nNo drift: Grafana matches the last apply.")
+
+
+def test_no_environments_means_no_drift() -> None:
+    report, drift = drift_report.render([])
+    assert drift is False and report.startswith("<!-- grafana-as-code:drift-report: -->\n## Grafana drift")
+
+
+def test_a_cut_drift_report_keeps_the_summary_and_names_the_environment() -> None:
+    edits = tuple(change(f"grafana_folder.f{i:03}", ["update"], FOLDER, {**FOLDER, "title": "y" * 300})
+                  for i in range(30))
+    noise = tuple(change(f"grafana_folder.n{i:03}", ["update"], {"x": "60s"}, {"x": "1m"}) for i in range(3))
+    report, drift = drift_report.render([plan("prod", drift=edits + noise), plan("dev")], limit=6000)
+    assert drift is True and len(report) <= 6000
+    assert report.startswith("<!-- grafana-as-code:drift-report:prod,dev -->\n## Grafana drift\n")
+    assert "### prod" in report and "### dev" in report  # every summary is required, cut last
+    assert all(f"- `grafana_folder.f{i:03}`: edited outside Terraform" in report for i in range(30))
+    assert re.search(r"> Details of \d+ resources were cut \(prod: \d+\) to stay under", report)
+    assert "**What to do:**" in report
+
+
+def test_an_object_unchanged_in_the_plan_does_not_hide_later_ones() -> None:
+    p = plan("prod", change("grafana_folder.a", ["no-op"], FOLDER, FOLDER),
+             change("grafana_folder.b", ["read"], FOLDER, FOLDER, mode="data"),
+             change("grafana_folder.c", ["create"], None, FOLDER))
+    assert [item.address for item in drift_report.analyse(p)] == ["grafana_folder.c"]
