@@ -71,6 +71,11 @@ def test_panels_match_by_id_then_title_then_position() -> None:
     # neither id nor title: the same position
     assert compare_models(dash(panel(1, type="text", x=0), panel(2, type="text", x=12)),
                           dash(panel(3, type="text", x=0), panel(4, type="text", x=12))) == []
+    # positions differing only in y, or only in height, are different places
+    assert compare_models(dash(panel(1, type="text", y=0), panel(2, type="text", y=8)),
+                          dash(panel(3, type="text", y=0), panel(4, type="text", y=8))) == []
+    assert compare_models(dash(panel(1, type="text", h=4), panel(2, type="text", h=8)),
+                          dash(panel(3, type="text", h=4), panel(4, type="text", h=8))) == []
     # ids kept, titles changed: matched by id
     found = brief(compare_models(dash(panel(1, "Old")), dash(panel(1, "New"))))
     assert found == [("panel “Old”", MISSING, MISSING, "retitled to “New”", "panel retitled", False)]

@@ -197,6 +197,8 @@ def test_redact_blanks_every_form_of_a_secret_longest_first() -> None:
     assert redact("a <b&c> d", ["<b&c>"]) == f"a {MASK} d"
     assert redact("x &lt;b&amp;c&gt; y", ["<b&c>"]) == f"x {MASK} y"
     assert redact("nothing here", ["secret-value"]) == "nothing here"
+    # a secret inside a longer one: the longer is blanked first, so no fragment of it is left
+    assert redact("x aa-zzzz y zzzz", ["zzzz", "aa-zzzz"]) == f"x {MASK} y {MASK}"
 
 
 # ----- reading a plan (plans/model.py) ---------------------------------------------------------------------------------

@@ -177,6 +177,10 @@ def test_a_dashboard_replaced_for_its_uid_says_so() -> None:
                                                  {"config_json": json.dumps({"title": "B", "uid": "old"})},
                                                  replace_paths=[["config_json"]]))])
     assert "because `config_json` forces it" in other
+    nested = plan_report.render([plan("p", change("grafana_folder.a", ["delete", "create"],
+                                                  {"settings": [{"key": "x" * 70}]}, {"settings": [{"key": "y"}]},
+                                                  replace_paths=[["settings", 0, "key"]]))])
+    assert (f"because `settings.0.key` (`\"{'x' * 58}…` → `\"y\"`) forces it") in nested
     two = plan_report.render([plan("p", change("grafana_folder.a", ["delete", "create"], {"uid": "a", "org_id": "1"},
                                                {"uid": "b", "org_id": "2"}, replace_paths=[["uid"], ["org_id"]]))])
     assert "because `uid` (`\"a\"` → `\"b\"`) and `org_id` (`\"1\"` → `\"2\"`) forces it" in two
@@ -239,8 +243,8 @@ def test_drift_items_say_how_each_object_drifted() -> None:
 def test_noise_only_objects_are_not_drift() -> None:
     noise = change("grafana_folder.noise", ["update"], {**FOLDER, "x": "60s", "id": "1"},
                    {**FOLDER, "x": "1m", "id": "1"})
-    computed = change("grafana_folder.computed", ["update"], {"title": "a", "url": "u"}, {"title": "a"},
-                      after_unknown={"url": True, "title": False})
+    computed = change("grafana_folder.computed", ["update"], {"title": "a", "parent": "p"}, {"title": "a"},
+                      after_unknown={"parent": True, "title": False})
     p = plan("prod", computed, drift=(noise,))
     items = drift_report.analyse(p)
     assert [(i.address, i.is_drift, i.real) for i in items] == [("grafana_folder.computed", False, []),
