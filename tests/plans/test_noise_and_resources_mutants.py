@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from grafana_as_code.errors import UserError
+import errno
+import os
+import tempfile
+
+from grafana_as_code.errors import Problem, UserError
+from grafana_as_code.plans import output
+from grafana_as_code.yaml_io import display_path
 from grafana_as_code.plans.findings import MISSING, Finding
 from grafana_as_code.plans.inputs import environment_names, load_plans
 from grafana_as_code.plans.model import UNKNOWN, ResourceChange
@@ -229,9 +235,30 @@ def test_write_report_to_stdout_or_a_whole_file(tmp_path: Path, capsys: pytest.C
     write_report("new report ✓\n", str(target))
     assert target.read_text(encoding="utf-8") == "new report ✓\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]  # no temporary file left behind
+    missing = tmp_path / "missing" / "report.md"
     with pytest.raises(UserError) as caught:
-        write_report("x", str(tmp_path / "missing" / "report.md"))
-    assert caught.value.problems[0].message == "cannot write: the directory does not exist"
+        write_report("x", str(missing))
+    assert caught.value.problems == [Problem(display_path(missing), "", "cannot write: the directory does not exist")]
+
+
+def test_the_report_is_written_beside_the_target_and_renamed_over_it(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # A rename is atomic only within one file system: the temporary file is never in the system's temp directory.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-temp-dir"))
+    renames: list[tuple[Path, Path]] = []
+    real_replace = os.replace
+
+    def replace(source, target) -> None:
+        renames.append((Path(source), Path(target)))
+        real_replace(source, target)
+    monkeypatch.setattr(output.os, "replace", replace)
+    target = tmp_path / "report.md"
+    write_report("text\n", str(target))
+    ((source, renamed),) = renames
+    assert renamed == target and source.parent == tmp_path
+    # hidden and marked temporary, so nothing that collects reports picks a half-written one up
+    assert source.name.startswith(".report.md.") and source.name.endswith(".tmp")
+    assert target.read_text() == "text\n"
 
 
 def test_a_failed_write_leaves_the_target_untouched(tmp_path: Path) -> None:
@@ -239,5 +266,24 @@ def test_a_failed_write_leaves_the_target_untouched(tmp_path: Path) -> None:
     (target).mkdir()  # os.replace cannot put a file over a directory
     with pytest.raises(UserError) as caught:
         write_report("x", str(target))
-    assert caught.value.problems[0].message.startswith("cannot write: ")
+    assert caught.value.problems == [Problem(display_path(target), "", "cannot write: Is a directory")]
     assert target.is_dir() and sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
+
+
+def test_a_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(output.tempfile, "mkstemp", full)
+    target = tmp_path / "report.md"
+    with pytest.raises(UserError) as caught:
+        write_report("x", str(target))
+    assert caught.value.problems == [Problem(display_path(target), "", "cannot write: No space left on device")]
+    assert not target.exists()
+
+
+def test_text_that_cannot_be_written_leaves_nothing_behind(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    target.write_text("old")
+    with pytest.raises(UnicodeEncodeError):
+        write_report("a lone surrogate \udc80", str(target))
+    assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]

@@ -178,9 +178,9 @@ def test_a_dashboard_replaced_for_its_uid_says_so() -> None:
                                                  replace_paths=[["config_json"]]))])
     assert "because `config_json` forces it" in other
     nested = plan_report.render([plan("p", change("grafana_folder.a", ["delete", "create"],
-                                                  {"settings": [{"key": "x" * 70}]}, {"settings": [{"key": "y"}]},
+                                                  {"settings": [{"key": "x" * 70}]}, {"settings": [{"key": "y" * 70}]},
                                                   replace_paths=[["settings", 0, "key"]]))])
-    assert (f"because `settings.0.key` (`\"{'x' * 58}…` → `\"y\"`) forces it") in nested
+    assert (f"because `settings.0.key` (`\"{'x' * 58}…` → `\"{'y' * 58}…`) forces it") in nested
     two = plan_report.render([plan("p", change("grafana_folder.a", ["delete", "create"], {"uid": "a", "org_id": "1"},
                                                {"uid": "b", "org_id": "2"}, replace_paths=[["uid"], ["org_id"]]))])
     assert "because `uid` (`\"a\"` → `\"b\"`) and `org_id` (`\"1\"` → `\"2\"`) forces it" in two
