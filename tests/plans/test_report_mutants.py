@@ -309,12 +309,19 @@ def test_bad_plans_name_the_field_and_say_what_is_wrong(data: object, field: str
 
 
 def test_a_saved_binary_plan_is_recognised(tmp_path) -> None:
+    from grafana_as_code.errors import Problem
+    from grafana_as_code.yaml_io import display_path
     saved = tmp_path / "plan.tfplan"
     saved.write_bytes(b"PK\x03\x04rest of a zip")
-    with pytest.raises(UserError, match=r"this is a binary plan file: run `terraform show -json <planfile>` first"):
+    with pytest.raises(UserError) as caught:
         load_plan(saved, "dev")
+    assert caught.value.problems == [Problem(display_path(saved), "", "this is a binary plan file: run "
+                                                                      "`terraform show -json <planfile>` first")]
     text = tmp_path / "plan.json"
     text.write_text('{"format_version": "1.1", "resource_changes": []}')
-    assert load_plan(text, "dev").changes == ()
-    with pytest.raises(UserError):
-        load_plan(tmp_path / "absent.json", "dev")
+    read = load_plan(text, "dev")
+    assert read.changes == () and read.source == display_path(text) and read.env == "dev"
+    absent = tmp_path / "absent.json"
+    with pytest.raises(UserError) as caught:
+        load_plan(absent, "dev")
+    assert caught.value.problems == [Problem(display_path(absent), "", "no such file")]
