@@ -277,3 +277,28 @@ def test_parse_json_attribute() -> None:
     assert parse_json_attribute('{"a": 1}') == {"a": 1} and parse_json_attribute(" [1]") == [1]
     assert parse_json_attribute("{bad") is MISSING and parse_json_attribute("text") is MISSING
     assert parse_json_attribute(None) is MISSING and parse_json_attribute(Sensitive("{}")) is MISSING
+
+
+def test_reordered_blocks_are_recognised_whatever_their_key_order_or_values() -> None:
+    found = diff_values({"x": [{"a": 1, "b": 2}, {"c": 3}]}, {"x": [{"c": 3}, {"b": 2, "a": 1}]})
+    assert [(f.label, f.kind) for f in found] == [("x", "reordered")]
+    masked = diff_values({"x": [{"k": Sensitive("s")}, {"k": 1}]}, {"x": [{"k": 1}, {"k": Sensitive("s")}]})
+    assert [(f.label, f.kind) for f in masked] == [("x", "reordered")]
+
+
+def test_a_query_matched_by_position_is_not_changed_by_its_empty_ref_id() -> None:
+    assert compare_models(dash(panel(1, "A", targets=[{"refId": "", "expr": "a"}])),
+                          dash(panel(1, "A", targets=[{"expr": "a"}]))) == []
+
+
+def test_nested_query_settings_keep_their_path_and_code() -> None:
+    from grafana_as_code.plans.noise import split
+    old = dash(panel(1, "A", targets=[{"refId": "A", "expr": "up", "sql": {"rawSql": "select 1"}}]))
+    new = dash(panel(1, "A", targets=[{"refId": "A", "expr": "up", "sql": {"rawSql": "select 2"}, "intervalMs": 1000}]))
+    found = compare_models(old, new)
+    assert [(f.label, f.code, f.path) for f in found] == [
+        ("panel “A” query A intervalMs", False, ("intervalMs",)),
+        ("panel “A” query A sql.rawSql", True, ("sql", "rawSql"))]
+    real, noise = split("grafana_dashboard", found)  # the default the provider strips is noise, by its key
+    assert [f.label for f in real] == ["panel “A” query A sql.rawSql"]
+    assert [why for _, why in noise] == ["a default the provider strips from rule models"]

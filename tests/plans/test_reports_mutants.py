@@ -16,7 +16,7 @@ from grafana_as_code.plans.model import parse_plan
 
 def change(address: str, actions: list[str], before=None, after=None, mode: str = "managed", **extra) -> dict:
     kind, name = address.split(".", 1)
-    change_extra = {k: extra.pop(k) for k in ("replace_paths", "after_unknown") if k in extra}
+    change_extra = {k: extra.pop(k) for k in ("replace_paths", "after_unknown", "after_sensitive") if k in extra}
     return {"address": address, "mode": mode, "type": kind, "name": name,
             "change": {"actions": actions, "before": before, "after": after, **change_extra}, **extra}
 
@@ -146,6 +146,11 @@ def test_resource_sections_say_what_changes() -> None:
     assert "- destroyed: the object" in anonymous
     forget = plan_report.resource_section(plan("p", change("grafana_folder.f", ["forget"], FOLDER, None)).changes[0])
     assert "· forget</summary>" in forget and "- forgotten: title “Team”" in forget
+    secret = plan_report.resource_section(parse_plan({"format_version": "1.0", "resource_changes": [
+        change("grafana_data_source.s", ["create"], None, {"name": "s", "secure_json_data_encoded": "s3cr3t-value"},
+               after_sensitive={"secure_json_data_encoded": True})]}, "p.json", "p").changes[0])
+    assert "- secure\\_json\\_data\\_encoded: set (sensitive value, not shown)" in secret
+    assert "s3cr3t" not in secret
     create = plan_report.resource_section(plan("p", change("grafana_folder.c", ["create"], None, FOLDER)).changes[0])
     assert "· create</summary>" in create and "- new: title “Team”" in create and ": 1 attribute" not in create
     empty = plan_report.resource_section(plan("p", change("grafana_folder.x", ["update"], {"id": "1"},
