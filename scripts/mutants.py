@@ -11,7 +11,7 @@ longer matches (the code moved) is reported as stale, so the list cannot go sile
 
     python scripts/mutants.py                  run every module, then report
     python scripts/mutants.py translate plans  only these modules (names as in MODULES)
-    python scripts/mutants.py --survivors      run only the survivors of the last runs (after adding tests)
+    python scripts/mutants.py --survivors      run only the last survivors, and files changed since (after adding tests)
     python scripts/mutants.py --report         report on the last run without running anything
 
 Exit status 1 when a module is below THRESHOLD (or was not run).
@@ -103,16 +103,21 @@ def source_digest(path: str) -> str:
     return hashlib.sha256((REPO / path).read_bytes()).hexdigest()
 
 
-def survivors_of(name: str) -> list[str] | None:
-    """The mutants of ``name`` that survived its last run, or None when that run is missing or its sources changed."""
+def rerun_targets(name: str) -> list[str] | None:
+    """What to run again after adding tests: the survivors of the module's last run, and every mutant of a file
+    whose source changed since; None when the module never ran (run it all)."""
     saved = RESULTS / f"{name}.json"
     if not saved.exists():
         return None
     results = json.loads(saved.read_text())
-    if any(path not in results or results[path]["source"] != source_digest(path) for path in MODULES[name].sources):
-        return None
-    return [mutant for entry in results.values() for mutant, verdict in entry["mutants"].items()
-            if verdict["status"] not in KILLED]
+    targets: list[str] = []
+    for path in MODULES[name].sources:
+        entry = results.get(path)
+        if entry is None or entry["source"] != source_digest(path):
+            targets.append(mutant_glob(path))
+        else:
+            targets += [mutant for mutant, verdict in entry["mutants"].items() if verdict["status"] not in KILLED]
+    return targets
 
 
 def run(name: str, max_children: int, only: list[str] | None = None) -> None:
@@ -145,9 +150,10 @@ def save_results(name: str, only: list[str] | None = None) -> None:
     for path in MODULES[name].sources:
         meta = REPO / "mutants" / (path + ".meta")
         codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
-        verdicts = dict(earlier[path]["mutants"]) if only is not None else {}
+        whole = only is None or mutant_glob(path) in only  # the whole file ran, or only some of its mutants
+        verdicts = {} if whole else dict(earlier[path]["mutants"])
         for mutant, code in sorted(codes.items()):
-            if only is not None and mutant not in only:
+            if not whole and mutant not in only:
                 continue
             status = status_by_exit_code[code]
             verdicts[mutant] = {"status": status,
@@ -250,7 +256,7 @@ def main() -> int:
     os.chdir(REPO)  # mutmut works in, and reads its files relative to, the repository root
     if not args.report:
         for name in modules:
-            run(name, args.max_children, survivors_of(name) if args.survivors else None)
+            run(name, args.max_children, rerun_targets(name) if args.survivors else None)
     return 0 if report(args.modules or list(MODULES)) else 1
 
 
