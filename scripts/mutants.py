@@ -40,8 +40,8 @@ class Module:
     one_at_a_time: bool = False  # its tests run the CDK engine in the test process (see run())
 
 
-def _plans() -> tuple[str, ...]:
-    return tuple(sorted(p.relative_to(REPO).as_posix() for p in (REPO / "grafana_as_code" / "plans").glob("*.py")
+def _package(name: str) -> tuple[str, ...]:
+    return tuple(sorted(p.relative_to(REPO).as_posix() for p in (REPO / "grafana_as_code" / name).glob("*.py")
                         if p.name != "__init__.py"))
 
 
@@ -72,12 +72,21 @@ MODULES: dict[str, Module] = {
         "tests/alerts/test_contact_points_mutants.py", *_NOTIFICATION_TESTS)),
     "notification_resources": Module(("grafana_as_code/components/notifications.py",), (
         "tests/alerts/test_notification_resources_mutants.py",), one_at_a_time=True),
-    "plans": Module(_plans(), (
+    "plans": Module(_package("plans"), (
         "tests/plans/test_drift_report.py", "tests/plans/test_model.py", "tests/plans/test_plan_report.py",
         "tests/plans/test_report_mutants.py", "tests/plans/test_dashboard_diff_mutants.py",
         "tests/plans/test_noise_and_resources_mutants.py", "tests/plans/test_reports_mutants.py")),
     "secrets": Module(("grafana_as_code/secrets.py", "grafana_as_code/components/secret_variables.py"), (
         "tests/test_secrets_mutants.py", "tests/test_definitions.py"), one_at_a_time=True),
+    # the door (definition files) and the exit (staged output and reports) that keep secret values out
+    "secret_guard": Module(_package("secret_guard"), (
+        "tests/test_secrets_door.py", "tests/test_secrets_exit.py",
+        "--deselect=tests/test_secrets_door.py::test_every_form_at_once_through_synth_and_nothing_is_written",
+        *(f"--deselect=tests/test_secrets_exit.py::{name}" for name in (
+            "test_scan_of_a_staged_output_with_the_door_bypassed",
+            "test_synth_refuses_a_secret_where_the_door_does_not_look_and_publishes_nothing",
+            "test_a_report_holding_a_secret_is_not_written",
+            "test_the_cdktn_path_scans_what_it_wrote_and_removes_a_stack_holding_a_secret")))),
 }
 
 KILLED = {"killed", "timeout", "caught by type check"}
