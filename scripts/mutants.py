@@ -144,13 +144,14 @@ def run(name: str, max_children: int, only: list[str] | None = None) -> None:
     print(f"== {name}: mutmut run {' '.join(targets) if len(targets) < 4 else f'{len(targets)} mutants'}", flush=True)
     if not targets:
         return
+    digests = {path: source_digest(path) for path in module.sources}  # the sources as mutmut copies them now
     with (REPO / "mutants" / f"run-{name}.log").open("w") as out:
         subprocess.run([sys.executable, "-c", _RUN_MUTMUT, "\n".join(module.tests), "--max-children", str(children),
                         *targets], cwd=REPO, stdout=out, stderr=subprocess.STDOUT, check=False)
-    save_results(name, only)
+    save_results(name, digests, only)
 
 
-def save_results(name: str, only: list[str] | None = None) -> None:
+def save_results(name: str, digests: dict[str, str], only: list[str] | None = None) -> None:
     """This module's verdicts from mutmut's files, with each survivor's changed line, and the sources they are for."""
     from mutmut.stats import status_by_exit_code
     saved = RESULTS / f"{name}.json"
@@ -167,7 +168,7 @@ def save_results(name: str, only: list[str] | None = None) -> None:
             status = status_by_exit_code[code]
             verdicts[mutant] = {"status": status,
                                 "line": "" if status in KILLED or code is None else changed_line(mutant, path)}
-        results[path] = {"source": source_digest(path), "mutants": verdicts}
+        results[path] = {"source": digests[path], "mutants": verdicts}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
 
