@@ -302,3 +302,18 @@ def test_nested_query_settings_keep_their_path_and_code() -> None:
     real, noise = split("grafana_dashboard", found)  # the default the provider strips is noise, by its key
     assert [f.label for f in real] == ["panel “A” query A sql.rawSql"]
     assert [why for _, why in noise] == ["a default the provider strips from rule models"]
+
+
+def test_a_title_or_type_taken_away() -> None:
+    found = brief(compare_models(dash(panel(1, "A")), dash(panel(1, ""))))
+    assert found == [("panel “A”", MISSING, MISSING, "retitled to “”", "panel retitled", False)]
+    untyped = compare_models(dash({"id": 1, "title": "A", "type": "stat"}), dash({"id": 1, "title": "A"}))
+    assert brief(untyped) == [("panel “A” visualization", "stat", MISSING, "", "changed", False)]
+    assert untyped[0].removed
+
+
+def test_thresholds_set_to_null_are_compared_like_no_thresholds() -> None:
+    old = dash(panel(1, "A", fieldConfig={"defaults": {"thresholds": None, "unit": "s"}}))
+    new = dash(panel(1, "A", fieldConfig={"defaults": {"thresholds": None, "unit": "ms"}}))
+    assert brief(compare_models(old, new)) == [
+        ("panel “A” fieldConfig.defaults.unit", "s", "ms", "", "setting changed", False)]
