@@ -317,3 +317,33 @@ def test_thresholds_set_to_null_are_compared_like_no_thresholds() -> None:
     new = dash(panel(1, "A", fieldConfig={"defaults": {"thresholds": None, "unit": "ms"}}))
     assert brief(compare_models(old, new)) == [
         ("panel “A” fieldConfig.defaults.unit", "s", "ms", "", "setting changed", False)]
+
+
+def test_a_panel_is_followed_by_its_id_alone_or_its_title_alone() -> None:
+    by_id = brief(compare_models(dash(panel(1, "Old", x=0)), dash(panel(1, "New", x=12))))
+    assert by_id == [("panel “Old”", MISSING, MISSING, "retitled to “New”", "panel retitled", False),
+                     ("panel “New”", MISSING, MISSING, "moved from (0, 0) to (12, 0)", "panel moved", False)]
+    by_title = brief(compare_models(dash(panel(1, "A", x=0)), dash(panel(7, "A", x=12))))
+    assert by_title == [("panel “A”", MISSING, MISSING, "moved from (0, 0) to (12, 0)", "panel moved", False)]
+    # a panel without a title does not stop the others from being matched by theirs
+    after_untitled = brief(compare_models(dash(panel(1, type="text", x=0), panel(2, "B", x=12)),
+                                          dash(panel(3, type="text", x=0), panel(4, "B", x=6))))
+    assert after_untitled == [("panel “B”", MISSING, MISSING, "moved from (12, 0) to (6, 0)", "panel moved", False)]
+
+
+def test_an_added_panel_without_type() -> None:
+    assert brief(compare_models(dash(), dash({"id": 1, "title": "T"}))) == [
+        ("panel “T”", MISSING, MISSING, "added (?, 0 queries)", "panel added", False)]
+
+
+def test_only_the_first_prefix_of_a_label_is_relabelled() -> None:
+    old = dash(templating={"list": [{"name": "a", "options": {"variable $a.x": 1}}]})
+    new = dash(templating={"list": [{"name": "a", "options": {"variable $a.x": 2}}]})
+    assert [f.label for f in compare_models(old, new)] == ["variable $a options.variable $a.x"]
+
+
+def test_whole_values_keep_their_path_and_both_sides() -> None:
+    (tags,) = diff_values({"tags": ["a", "b"]}, {"tags": ["a"]})
+    assert tags.path == ("tags",)
+    (moved,) = diff_values({"x": [{"k": 1}, {"k": 2}]}, {"x": [{"k": 2}, {"k": 1}]})
+    assert (moved.before, moved.after) == ([{"k": 1}, {"k": 2}], [{"k": 2}, {"k": 1}])

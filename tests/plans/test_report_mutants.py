@@ -78,8 +78,8 @@ def test_added_and_removed() -> None:
 
 def test_findings_summary_counts_by_kind() -> None:
     findings = [Finding("a", kind="query changed"), Finding("b", kind="query changed"), Finding("c", kind="panel added"),
-                Finding("d"), Finding("e", kind="thresholds changed")]
-    assert findings_summary(findings) == "2 queries changed, 1 panel added, 1 attribute changed, 1 thresholds changed"
+                Finding("d"), Finding("e", kind="thresholds changed"), Finding("f", kind="thresholds changed")]
+    assert findings_summary(findings) == "2 queries changed, 2 thresholds changed, 1 panel added, 1 attribute changed"
     assert findings_summary([Finding("a"), Finding("b")]) == "2 attributes changed"
     assert findings_summary([]) == ""
 
@@ -94,6 +94,8 @@ def test_show_and_raw() -> None:
     assert show("x" * 8, limit=10) == '"xxxxxxxx"'
     assert len(show("x" * 8, limit=10)) == 10
     assert show(UNKNOWN) == "(known after apply)" and show(MISSING) == "(none)"
+    assert show([Sensitive("x"), UNKNOWN]) == '["(sensitive value)", "(known after apply)"]'
+    assert show("z" * 200) == '"' + "z" * 118 + "…"  # 120 characters unless told
     assert show(Sensitive("v")) == repr(Sensitive("v"))
     assert raw("sum(x)\n") == "sum(x)\n" and raw(3) == "3"
     assert raw(["y" * 500]) == '["' + "y" * 397 + "…"  # code shows up to 400 characters
