@@ -248,12 +248,13 @@ def test_lists_of_scalars_read_whole_and_reorders_are_named() -> None:
 
 def test_json_strings_are_compared_by_content() -> None:
     same = diff_values({"model": '{"a": 1, "b": 2}'}, {"model": '{"b":2,"a":1}'})
-    assert [(f.label, f.note, f.reformatted, f.kind) for f in same] == [
-        ("model", "same JSON, reformatted (key order or whitespace)", True, "changed")]
+    assert [(f.label, f.before, f.after, f.path, f.note, f.reformatted, f.kind) for f in same] == [
+        ("model", '{"a": 1, "b": 2}', '{"b":2,"a":1}', ("model",), "same JSON, reformatted (key order or whitespace)",
+         True, "changed")]
     inner = diff_values({"model": ' {"expr": "up"}'}, {"model": '{"expr": "down"}'})
     assert [(f.label, f.before, f.after, f.code) for f in inner] == [("model.expr", "up", "down", True)]
     broken = diff_values({"m": "{broken"}, {"m": "{}"})
-    assert [(f.label, f.before, f.after) for f in broken] == [("m", "{broken", "{}")]
+    assert [(f.label, f.before, f.after, f.path) for f in broken] == [("m", "{broken", "{}", ("m",))]
     text = diff_values({"m": "plain"}, {"m": "{}"})
     assert [(f.label, f.before, f.after) for f in text] == [("m", "plain", "{}")]
 
@@ -271,6 +272,18 @@ def test_leaves() -> None:
     assert [f.label for f in diff_values({"a": 1}, {"a": 2}, label="L", path=("p",))] == ["L.a"]
     assert diff_values({"a": 1}, {"a": 2}, path=("p",))[0].path == ("p", "a")
     assert [f.label for f in diff_values({2: "a", 10: "b"}, {2: "c", 10: "d"})] == ["10", "2"]  # keys as text
+
+
+def test_a_masked_value_replaced_by_a_block_is_a_change() -> None:
+    (found,) = diff_values({"a": Sensitive("x")}, {"a": {"b": 1}})
+    assert (found.kind, found.before, found.after) == ("changed", Sensitive("x"), {"b": 1})
+
+
+def test_values_of_different_shapes_are_one_change_whatever_is_skipped() -> None:
+    assert [(f.label, f.before, f.after) for f in diff_values([1], [2], skip=("a",))] == [("(value)", [1], [2])]
+    assert [(f.label, f.before, f.after) for f in diff_values({"a": 1}, [1])] == [("(value)", {"a": 1}, [1])]
+    assert [(f.label, f.before, f.after) for f in diff_values({"a": 1}, [1], skip=("a",))] == [
+        ("(value)", {"a": 1}, [1])]
 
 
 def test_parse_json_attribute() -> None:

@@ -155,7 +155,12 @@ def test_resource_sections_say_what_changes() -> None:
     assert "· create</summary>" in create and "- new: title “Team”" in create and ": 1 attribute" not in create
     empty = plan_report.resource_section(plan("p", change("grafana_folder.x", ["update"], {"id": "1"},
                                                           {"id": "1"})).changes[0])
-    assert "- no visible attribute changes" in empty and "update</summary>" in empty
+    assert empty == ("<details><summary><code>grafana_folder.x</code> · update</summary>\n\n"
+                     "- no visible attribute changes\n\n</details>")
+    other = plan_report.resource_section(plan("p", change("grafana_library_panel.x", ["update"],
+                                                          {"config_json": '{"title": "T"}', "v": 1},
+                                                          {"config_json": '{"title": "T"}', "v": 2})).changes[0])
+    assert "“T”" not in other  # only dashboards are named by the title inside their JSON
     computed = plan_report.resource_section(plan("p", change("grafana_folder.x", ["update"], {"id": "1", "a": 1},
                                                              {"id": "1"}, after_unknown={"a": True})).changes[0])
     assert "update</summary>" in computed  # values known only after apply are not counted as changes
