@@ -127,7 +127,13 @@ def test_assemble_cuts_optional_blocks_from_the_first_that_does_not_fit() -> Non
 
 def test_a_cut_without_groups_names_none() -> None:
     text = assemble([Block("x" * 600)], Block("F", required=True), [], limit=1000)
-    assert "> Details of 1 resources were cut to stay under" in text
+    assert ("> Details of 1 resources were cut to stay under GitHub's 65,536-character limit; the full report is in "
+            "the CI run.") in text
+
+
+def test_a_report_of_exactly_the_limit_is_not_cut() -> None:
+    text = assemble([Block("a" * 96, required=True)], Block("f", required=True), [], limit=100)
+    assert len(text) == 100 and text == "a" * 96 + "\n\nf\n"
 
 
 def test_the_budget_counts_required_blocks_and_room_for_the_note() -> None:
@@ -144,8 +150,13 @@ def test_required_parts_over_the_limit_are_cut_at_a_line_and_say_so() -> None:
     text = assemble(blocks, Block("footer", required=True), [], limit=500)
     assert len(text) <= 500
     assert text.endswith("\n\n> [!WARNING]\n> This report was cut short at GitHub's comment limit.\n")
-    body = text.split("\n\n> [!WARNING]")[0]
-    assert body.splitlines()[-1].startswith("warning ")  # a whole line, not half of one
+    note = "\n\n> [!WARNING]\n> This report was cut short at GitHub's comment limit.\n"
+    full = "\n".join(f"warning {i}" for i in range(300)) + "\n\nfooter\n"
+    body = text.removesuffix(note)
+    # as many whole lines as fit: the body ends where a line ends, and the next line would not fit
+    assert full.startswith(body) and full[len(body)] == "\n"
+    next_line = full[len(body) + 1:].split("\n", 1)[0]
+    assert len(body) + 1 + len(next_line) > 500 - len(note)
     assert GITHUB_LIMIT == 65_536
 
 

@@ -89,7 +89,7 @@ def test_warnings_name_destroys_replacements_forgets_and_the_policy() -> None:
 
 def test_an_errored_plan_is_the_first_warning() -> None:
     report = plan_report.render([plan("dev", errored=True)])
-    assert "- ⛔ **the plan errored**: it is incomplete and cannot be applied; see the CI log" in report
+    assert "- ⛔ **the plan errored**: it is incomplete and cannot be applied; see the CI log" in report.splitlines()
     assert "No changes: Grafana matches the code." in report
     assert "errored" not in plan_report.render([plan("dev")])
 
@@ -108,7 +108,8 @@ def test_drift_in_the_plan_is_warned_about() -> None:
     noise = change("grafana_folder.noise", ["update"], {**FOLDER, "x": "60s"}, {**FOLDER, "x": "1m"})
     data = change("grafana_folder.data", ["update"], FOLDER, {**FOLDER, "title": "X"}, mode="data")
     read = change("grafana_folder.read", ["read"], FOLDER, FOLDER)
-    report = plan_report.render([plan("prod", drift=(*drifted, noise, data, read))])
+    same = change("grafana_folder.same", ["no-op"], FOLDER, FOLDER)
+    report = plan_report.render([plan("prod", drift=(*drifted, noise, data, read, same))])
     names = ", ".join(f"`grafana_folder.d{i:02}`" for i in range(10))
     assert (f"- ⚠️ **12 changed outside Terraform** since the last apply (this apply overwrites them): {names} and 2 "
             "more") in report
@@ -116,7 +117,11 @@ def test_drift_in_the_plan_is_warned_about() -> None:
     assert few.count("changed outside Terraform") == 1
     assert "**1 changed outside Terraform** since the last apply (this apply overwrites them): `grafana_folder.d00`\n" \
         in few
-    assert "outside Terraform" not in plan_report.render([plan("prod", drift=(noise, data, read))])
+    assert "outside Terraform" not in plan_report.render([plan("prod", drift=(noise, data, read, same))])
+    ten = plan_report.render([plan("prod", drift=tuple(drifted[:10]))])
+    assert f"**10 changed outside Terraform** since the last apply (this apply overwrites them): {names}\n" in ten
+    eleven = plan_report.render([plan("prod", drift=tuple(drifted[:11]))])
+    assert f"(this apply overwrites them): {names} and 1 more\n" in eleven
 
 
 def test_sections_in_order_replace_delete_update_create_forget() -> None:
