@@ -185,6 +185,8 @@ def test_mask_replaces_marked_subtrees_and_collects_their_strings() -> None:
     assert mask("abcd", True, whole) == Sensitive("abcd") and "abcd" in whole
     assert mask({"a": 1}, {}, set()) == {"a": 1} and mask([1], None, set()) == [1]
     assert mask("text", {"a": True}, set()) == "text"  # a marker that does not fit the value leaves it alone
+    assert mask([1, 2], {"a": True}, set()) == [1, 2]
+    assert mask({"a": 1}, [True], set()) == {"a": 1}
 
 
 def test_sensitive_variables_of_the_root_module_are_secrets() -> None:
@@ -196,8 +198,8 @@ def test_sensitive_variables_of_the_root_module_are_secrets() -> None:
     secrets: set[str] = set()
     sensitive_variable_values(plan, secrets)
     assert secrets == {"glsa_token_value", "nested-secret"}
-    for broken in ({}, {"variables": [], "configuration": {"root_module": {"variables": {"t": {"sensitive": True}}}}},
-                   {"variables": {"t": {"value": "abcdef"}}, "configuration": {"root_module": {"variables": []}}}):
+    for broken in ({}, {"variables": ["t"], "configuration": {"root_module": {"variables": {"t": {"sensitive": True}}}}},
+                   {"variables": {"t": {"value": "abcdef"}}, "configuration": {"root_module": {"variables": ["t"]}}}):
         found: set[str] = set()
         sensitive_variable_values(broken, found)
         assert found == set()
@@ -248,11 +250,17 @@ def test_a_plan_keeps_what_the_reports_need() -> None:
     bare = parse_plan({"format_version": "1.0", "resource_changes": [
         {"address": "x.y", "type": "x", "change": {"actions": ["create"]}}], "errored": True}, "p", "dev")
     assert bare.terraform_version == "" and bare.errored is True and bare.drift == ()
-    assert (bare.changes[0].mode, bare.changes[0].name, bare.changes[0].provider_name) == ("managed", "", "")
+    assert (bare.changes[0].mode, bare.changes[0].name, bare.changes[0].provider_name, bare.changes[0].action_reason,
+            bare.changes[0].deposed) == ("managed", "", "", "", "")
     assert parse_plan({"format_version": "1.0", "planned_values": {}}, "p", "dev").changes == ()
 
 
 @pytest.mark.parametrize("actions, word", [(list(key), word) for key, word in ACTIONS.items()])
+@pytest.mark.parametrize("version", ["1.0", "1.2", "1.2.3", "1"])
+def test_any_1_x_format_is_read(version: str) -> None:
+    assert parse_plan({"format_version": version, "resource_changes": []}, "p", "e").format_version == version
+
+
 def test_every_action_list_has_its_word(actions: list[str], word: str) -> None:
     assert parse_plan(plan(change("a.b", actions)), "p", "e").changes[0].action == word
 
