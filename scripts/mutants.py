@@ -56,16 +56,8 @@ _NOTIFICATION_TESTS = ("tests/alerts/test_notifications.py",
 MODULES: dict[str, Module] = {
     "translate": Module(("grafana_as_code/alerting/translate.py",), (
         "tests/alerts/test_translation.py", "tests/alerts/test_translation_mutants.py")),
-    "rule_groups": Module(("grafana_as_code/alerting/rule_groups.py",), (
-        "tests/alerts/test_rule_groups.py", "tests/alerts/test_rule_errors.py", "tests/alerts/test_rule_problems.py",
-        # promtool comparisons (13 s a run) and the CLI runs
-        "--deselect=tests/alerts/test_rule_groups.py::test_grafana_rules_fire_exactly_like_the_prometheus_rules",
-        "--deselect=tests/alerts/test_rule_errors.py::test_the_cli_reports_one_line_and_writes_nothing",
-        *(f"--deselect=tests/alerts/test_rule_problems.py::{name}" for name in (
-            "test_the_cli_lists_every_problem_and_writes_nothing", "test_import_rules_refuses_a_file_without_rules",
-            "test_a_same_name_group_in_another_folder_leaves_the_first_alone",
-            "test_terraform_moves_groups_from_their_earlier_addresses",
-            "test_recording_rules_are_checked_like_promtool_checks_them")))),
+    # the fixture tests only: the repository-wide ones load every catalog, seconds a run, for each mutant
+    "rule_groups": Module(("grafana_as_code/alerting/rule_groups.py",), ("tests/alerts/test_rule_groups_mutants.py",)),
     "policies": Module(("grafana_as_code/alerting/policies.py",), (
         "tests/alerts/test_policy_tree_mutants.py", *_NOTIFICATION_TESTS)),
     "contact_points": Module(("grafana_as_code/alerting/contact_points.py",), (
