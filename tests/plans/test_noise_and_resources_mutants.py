@@ -287,3 +287,20 @@ def test_text_that_cannot_be_written_leaves_nothing_behind(tmp_path: Path) -> No
     with pytest.raises(UnicodeEncodeError):
         write_report("a lone surrogate \udc80", str(target))
     assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
+
+
+# A Slack bot token's shape (made up): the last scan before a report is written must refuse it.
+PLANTED_TOKEN = "xoxb-" + "123456789012-1234567890123-" + "AbCdEfGhIjKlMnOpQrStUvWx"
+
+
+def test_a_report_holding_a_secret_is_refused_where_it_was_going(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture) -> None:
+    target = tmp_path / "report.md"
+    target.write_text("previous\n")
+    for output, where in ((str(target), display_path(target)), (None, "<stdout>"), ("-", "<stdout>")):
+        with pytest.raises(UserError) as caught:
+            write_report(f"# Plan\n\n- token: `{PLANTED_TOKEN}`\n", output)
+        assert [(p.where, p.field) for p in caught.value.problems] == [(where, "line 3")]
+        assert PLANTED_TOKEN not in str(caught.value)
+    assert capsys.readouterr().out == "" and target.read_text() == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]

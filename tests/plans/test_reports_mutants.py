@@ -356,7 +356,8 @@ def test_a_cut_drift_report_keeps_the_summary_and_names_the_environment() -> Non
     assert report.startswith("<!-- grafana-as-code:drift-report:prod,dev -->\n## Grafana drift\n")
     assert "### prod" in report and "### dev" in report  # every summary is required, cut last
     assert all(f"- `grafana_folder.f{i:03}`: edited outside Terraform" in report for i in range(30))
-    assert re.search(r"> Details of \d+ resources were cut \(prod: \d+\) to stay under", report)
+    # every cut block was prod's, details and the noise list alike
+    assert re.search(r"> Details of (\d+) resources were cut \(prod: \1\) to stay under", report)
     assert "**What to do:**" in report
 
 
@@ -365,3 +366,25 @@ def test_an_object_unchanged_in_the_plan_does_not_hide_later_ones() -> None:
              change("grafana_folder.b", ["read"], FOLDER, FOLDER, mode="data"),
              change("grafana_folder.c", ["create"], None, FOLDER))
     assert [item.address for item in drift_report.analyse(p)] == ["grafana_folder.c"]
+
+
+def test_an_environment_section_line_by_line() -> None:
+    quiet = plan_report.render([plan("dev")]).splitlines()
+    start = quiet.index("### dev")
+    assert quiet[start:start + 7] == ["### dev", "", "| to add | to change | to replace | to destroy | unchanged |",
+                                      "|---:|---:|---:|---:|---:|", "| 0 | 0 | 0 | 0 | 0 |", "",
+                                      "No changes: Grafana matches the code."]
+    warned = plan_report.render([plan("dev", change("grafana_folder.x", ["delete"], FOLDER, None))]).splitlines()
+    start = warned.index("### dev")
+    assert warned[start + 5:start + 7] == ["", "- 🗑️ **destroy** `grafana_folder.x` (title “Team”)"]
+
+
+def test_headings_and_summaries_survive_the_tightest_limit() -> None:
+    deletes = [change(f"grafana_folder.f{i:03}", ["delete"], FOLDER, None) for i in range(25)]
+    report = plan_report.render([plan("prod", *deletes)], limit=2000)
+    assert report.startswith(plan_report.MARKER + "\n## Terraform plan\n")
+    assert "### prod" in report and "| to add | to change |" in report and len(report) <= 2000
+    drifted = tuple(change(f"grafana_folder.f{i:03}", ["delete"], FOLDER, None) for i in range(25))
+    drift, _ = drift_report.render([plan("prod", drift=drifted)], limit=1200)
+    assert drift.startswith("<!-- grafana-as-code:drift-report:prod -->\n## Grafana drift\n")
+    assert "### prod" in drift and len(drift) <= 1200
