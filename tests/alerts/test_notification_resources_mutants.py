@@ -57,7 +57,9 @@ POLICY = Policy("p/_root.yaml", "mail", Timings(group_by=("alertname",), group_w
 ))
 
 
-@pytest.fixture(scope="module")
+# Function-scoped on purpose: mutmut credits a construct's code to the tests that ran it, and a module-scoped
+# synthesis would be credited to the first test alone.
+@pytest.fixture
 def stack(tmp_path_factory: pytest.TempPathFactory) -> dict:
     from grafana_as_code.cdk import App, TerraformOutput, TerraformStack, engine
     from grafana_as_code.components.notifications import NotificationResources
@@ -74,7 +76,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return json.loads(engine.Testing.synth(stack))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def resources(stack: dict) -> dict:
     return stack["resource"]
 
