@@ -71,7 +71,9 @@ MODULES: dict[str, Module] = {
     "secrets": Module(("grafana_as_code/secrets.py", "grafana_as_code/components/secret_variables.py"), (
         "tests/test_secrets_mutants.py", "tests/test_definitions.py"), one_at_a_time=True),
     # the door (definition files) and the exit (staged output and reports) that keep secret values out
-    "secret_guard": Module(_package("secret_guard"), (
+    # filters.py is left out (setup.cfg do_not_mutate): detect-secrets calls a filter with the arguments its
+    # signature names, and a mutated function's signature is mutmut's (*args, **kwargs)
+    "secret_guard": Module(tuple(p for p in _package("secret_guard") if not p.endswith("/filters.py")), (
         "tests/test_secrets_door.py", "tests/test_secrets_exit.py",
         "--deselect=tests/test_secrets_door.py::test_every_form_at_once_through_synth_and_nothing_is_written",
         *(f"--deselect=tests/test_secrets_exit.py::{name}" for name in (
