@@ -87,6 +87,8 @@ def test_references_for_rules(stack: dict) -> None:
 
 
 def test_the_policy_tree_as_the_provider_reads_it(resources: dict) -> None:
+    # one policy at a fixed address: another name would destroy the tree and create a new one
+    assert list(resources["grafana_notification_policy"]) == ["policy"]
     (policy,) = resources["grafana_notification_policy"].values()
     assert {k: v for k, v in policy.items() if k != "policy"} == {
         "contact_point": "${grafana_contact_point.mail.name}", "group_by": ["alertname"], "group_wait": "30s",
@@ -136,6 +138,23 @@ def test_templates_and_mute_timings(resources: dict) -> None:
          "weekdays": ["monday:friday"], "location": "Europe/Paris"},
         {"days_of_month": ["1", "-1"], "months": ["january"], "years": ["2030"]},
     ]
+
+
+def test_the_innermost_level_inherits_the_roots_group_by(tmp_path: Path) -> None:
+    from grafana_as_code.cdk import App, TerraformStack, engine
+    from grafana_as_code.components.notifications import NotificationResources
+    from grafana_as_code.components.secret_variables import SecretVariables
+
+    stack = TerraformStack(App(outdir=str(tmp_path)), "deep")
+    chain = route("l1", "a", route("l2", "b", route("l3", "c", route("l4", "d", route("l5", "e")))))
+    policy = Policy("p/_root.yaml", "mail", Timings(group_by=("alertname", "team")), (chain,))
+    NotificationResources(stack, "notifications", Notifications(contact_points=(MAIL,), policy=policy),
+                          SecretVariables(stack, "secrets", []))
+    tree = json.loads(engine.Testing.synth(stack))["resource"]["grafana_notification_policy"]["policy"]
+    level = tree
+    for _ in range(5):
+        (level,) = level["policy"]
+    assert level["matcher"][0]["label"] == "l5" and level["group_by"] == ["alertname", "team"]
 
 
 def test_no_policy_tree_means_no_policy_resource(tmp_path: Path) -> None:
