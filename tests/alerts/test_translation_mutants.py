@@ -26,14 +26,14 @@ def test_the_shape_names_the_rule_that_applied(expr: str, shape: str) -> None:
 
 
 @pytest.mark.parametrize("expr, expression", [
-    ("x > Inf", "$A > Inf"),  # Grafana's threshold cannot hold an infinite number: exact math instead
-    ("x < -Inf", "$A < -Inf"),
-    ("x != NaN", "$A != NaN"),
-    ("x > NaN", "$A > NaN"),
-    ("x == 1.5", "$A == 1.5"),
-    ("x >= 100", "$A >= 100"),  # whole numbers print without ".0"
-    ("x <= -2.25", "$A <= -2.25"),
-    ("x == 0x10", "$A == 16"),
+    ("x > Inf", "is_nan($A) == 0 && $A > Inf"),  # a threshold cannot hold an infinite number: exact math instead
+    ("x < -Inf", "is_nan($A) == 0 && $A < -Inf"),
+    ("x != NaN", "$A != NaN"),  # NaN fires on != in Prometheus too: no guard
+    ("x > NaN", "is_nan($A) == 0 && $A > NaN"),
+    ("x == 1.5", "is_nan($A) == 0 && $A == 1.5"),
+    ("x >= 100", "is_nan($A) == 0 && $A >= 100"),  # whole numbers print without ".0"
+    ("x <= -2.25", "is_nan($A) == 0 && $A <= -2.25"),
+    ("x == 0x10", "is_nan($A) == 0 && $A == 16"),
 ])
 def test_numbers_in_math_expressions_read_back_exactly(expr: str, expression: str) -> None:
     assert translate(expr).condition == {"type": "math", "expression": expression}
@@ -98,7 +98,7 @@ def test_model_json_is_canonical() -> None:
 def test_the_condition_model_carries_the_translation() -> None:
     condition = condition_model(translate("up >= 1"))
     assert condition == {"refId": "C", "datasource": {"type": "__expr__", "uid": "__expr__"}, "type": "math",
-                         "expression": "$A >= 1"}
+                         "expression": "is_nan($A) == 0 && $A >= 1"}
     present = condition_model(translate("absent(up)"))
     assert present["expression"] == "$A == $A || $A != $A"
     assert query_model("up", "uid1", "prometheus")["datasource"] == {"type": "prometheus", "uid": "uid1"}
@@ -126,6 +126,12 @@ def test_supported_templates_pass(text: str) -> None:
 def test_value_is_replaced_in_every_action_even_across_lines() -> None:
     assert annotation("{{\n$value }} and {{ $value }}") == "{{\n$values.A.Value }} and {{ $values.A.Value }}"
     assert annotation("$value {{ 1 }}") == "$value {{ 1 }}"
+
+
+def test_before_grafana_11_1_a_threshold_is_guarded_math() -> None:
+    older = translate("up > 3", threshold_ignores_nan=False)
+    assert (older.shape, dict(older.condition)) == ("math", {"type": "math", "expression": "is_nan($A) == 0 && $A > 3"})
+    assert translate("up > 3", threshold_ignores_nan=True).shape == "threshold"
 
 
 def test_infinite_numbers_are_never_thresholds() -> None:
