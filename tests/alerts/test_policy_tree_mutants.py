@@ -270,3 +270,50 @@ def test_unknown_references_name_the_field_and_what_is_known(tmp_path: Path, poi
     (found,) = caught.value.problems
     assert (found.field, found.message) == (field, message)
     assert Path(found.where).name == ("_root.yaml" if field == "contact_point" else "a.yaml")
+
+
+def test_effective_timings_inherit_down_the_tree(tmp_path: Path) -> None:
+    from grafana_as_code.alerting.policies import effective_timings
+    policy = load_policy(tree(tmp_path, root="contact_point: default\ngroup_by: [alertname]\nrepeat_interval: 4h\n", a="""
+routes:
+  - match: {team: a}
+    group_by: [team]
+    group_interval: 10m
+    routes:
+      - match: {env: prod}
+        repeat_interval: 1h
+"""))
+    (root_route, root), (a_route, a), (prod_route, prod) = effective_timings(policy)
+    assert root_route is None and a_route.matcher_set == 'team="a"' and prod_route.matcher_set == 'env="prod"'
+    # the root fills what it does not set from Alertmanager's defaults
+    assert (root.group_by, root.group_wait, root.group_interval, root.repeat_interval) == (
+        ("alertname",), "30s", "5m", "4h")
+    assert (a.group_by, a.group_wait, a.group_interval, a.repeat_interval) == (("team",), "30s", "10m", "4h")
+    assert (prod.group_by, prod.group_wait, prod.group_interval, prod.repeat_interval) == (
+        ("team",), "30s", "10m", "1h")
+
+
+def test_a_repeat_not_longer_than_the_group_interval_is_a_warning_where_it_is_set(tmp_path: Path) -> None:
+    from grafana_as_code.alerting.policies import warn_slow_repeats
+    from grafana_as_code.errors import collecting_warnings
+    root = "contact_point: default\ngroup_by: [alertname]\ngroup_interval: 5m\nrepeat_interval: 5m\n"
+    policy = load_policy(tree(tmp_path, root=root, a="""
+routes:
+  - match: {team: a}
+    repeat_interval: 1h
+  - match: {team: b}
+    group_interval: 2h
+    repeat_interval: 1h
+"""))
+    with collecting_warnings() as warnings:
+        warn_slow_repeats(policy)
+    assert [(Path(w.where).name, w.field, w.message) for w in warnings] == [
+        ("_root.yaml", "repeat_interval", "repeat_interval 5m is not longer than group_interval 5m: Alertmanager "
+         "checks for repeats only at group-interval ticks, so this repeats every 10m; make repeat_interval longer"),
+        ("a.yaml", "routes[1].repeat_interval", "repeat_interval 1h is not longer than group_interval 2h: "
+         "Alertmanager checks for repeats only at group-interval ticks, so this repeats every 4h; make "
+         "repeat_interval longer")]
+    quiet = load_policy(tree(tmp_path / "q", a="routes:\n  - match: {team: a}\n"))
+    with collecting_warnings() as none:
+        warn_slow_repeats(quiet)
+    assert list(none) == []
