@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from grafana_as_code.alerting.prometheus_rules import load_rule_files
-from grafana_as_code.alerting.rule_groups import RuleContext, build_rule_groups, rule_uid
+from grafana_as_code.alerting.rule_groups import RuleContext, load_rule_groups, rule_uid
+from grafana_as_code.dashboards.model import Dashboard
 from grafana_as_code.datasources import DataSource
 from grafana_as_code.environment import Contacts, Environment, GrafanaTarget, Overrides, StateBackend
 from grafana_as_code.errors import UserError, collecting_warnings
@@ -40,8 +40,9 @@ def build(tmp_path: Path, rules: dict[str, str], extras: dict[str, str] | None =
         (alerts / "rules" / f"{system}.yaml").write_text(text)
     for system, text in (extras or {}).items():
         (alerts / "grafana" / f"{system}.yaml").write_text(text)
-    context = RuleContext(env=environment or env(), folders=FOLDERS, datasources=SOURCES, dashboards={}, **ctx)
-    return build_rule_groups(load_rule_files(alerts / "rules"), alerts / "grafana", context)
+    context = RuleContext(env=environment or env(), folders=FOLDERS, datasources=SOURCES,
+                          dashboards=ctx.pop("dashboards", {}), **ctx)
+    return load_rule_groups(alerts, context)
 
 
 def problems(tmp_path: Path, rules: dict[str, str], extras: dict[str, str] | None = None, **kw) -> list[tuple]:
@@ -312,3 +313,50 @@ def test_long_uids_are_cut_with_a_digest() -> None:
     exactly = rule_uid("s", "x" * 38)
     assert exactly == "s-" + "x" * 38 and len(exactly) == 40
     assert rule_uid("s", "x", "other") != rule_uid("s", "x", "another") and len(rule_uid("s", "x", "d")) == 12
+
+
+BOARD = Dashboard(uid="board", title="Board", folder_uid="team-uid", file="dashboards/team/board.yaml", config={
+    "panels": [{"id": 1, "type": "timeseries", "title": "Errors"}, {"id": 2, "type": "stat", "title": "Twice"},
+               {"id": 3, "type": "row", "title": "A row", "panels": [{"id": 4, "type": "stat", "title": "Twice"}]},
+               {"id": 5, "type": "text"}]})
+
+
+@pytest.mark.parametrize("link, annotations", [
+    ("{uid: board}", {"__dashboardUid__": "board"}),
+    ("{uid: board, panel: Errors}", {"__dashboardUid__": "board", "__panelId__": "1"}),
+    ("{uid: board, panel: 4}", {"__dashboardUid__": "board", "__panelId__": "4"}),
+])
+def test_a_rule_links_its_dashboard_and_panel(tmp_path: Path, link: str, annotations: dict) -> None:
+    extras = f"folder: team\nrules:\n  Down:\n    dashboard: {link}\n"
+    (group,) = build(tmp_path, {"api": RULES}, {"api": extras}, dashboards={"board": BOARD})
+    down = group.rules[1]
+    assert {k: v for k, v in down.annotations.items() if k.startswith("__")} == annotations
+    assert not any(k.startswith("__") for k in group.rules[0].annotations)
+
+
+@pytest.mark.parametrize("link, field, message", [
+    ("{uid: nope}", "rules.Down.dashboard.uid", "unknown dashboard 'nope'"),
+    ("{uid: board, panel: Missing}", "rules.Down.dashboard.panel",
+     "no panel 'Missing' in dashboard board (dashboards/team/board.yaml); panels: Errors, Twice"),
+    ("{uid: board, panel: Twice}", "rules.Down.dashboard.panel",
+     "2 panels 'Twice' in dashboard board (dashboards/team/board.yaml); panels: Errors, Twice"),
+    ("{uid: board, panel: 9}", "rules.Down.dashboard.panel",
+     "no panel 9 in dashboard board (dashboards/team/board.yaml); panels: Errors, Twice"),
+])
+def test_a_dashboard_link_that_does_not_resolve(tmp_path: Path, link: str, field: str, message: str) -> None:
+    extras = f"folder: team\nrules:\n  Down:\n    dashboard: {link}\n"
+    assert problems(tmp_path, {"api": RULES}, {"api": extras}, dashboards={"board": BOARD}) == [
+        ("api.yaml", field, message)]
+
+
+def test_a_uid_shared_by_rules_of_two_files_is_refused(tmp_path: Path) -> None:
+    # system "a-b" with rule "C" and system "a" with rule "b_c": both a-b-c
+    one = "groups:\n  - name: one\n    rules:\n      - {alert: C, expr: up == 0}\n"
+    two = "groups:\n  - name: two\n    rules:\n      - {alert: b_c, expr: up == 0}\n"
+    found = problems(tmp_path, {"a-b": one, "a": two}, {"a-b": EXTRAS, "a": EXTRAS})
+    assert len(found) == 1
+    where, field, message = found[0]
+    # groups are taken by folder and name: "one" (a-b.yaml) first, so the second rule is the one refused
+    assert (where, field) == ("a.yaml", "groups[two].rules[b_c]")
+    assert message.startswith("its uid 'a-b-c' is also the uid of a rule in ")
+    assert message.endswith("a-b.yaml; rename one of them (uids are <system>-<name>)")
