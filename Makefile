@@ -22,7 +22,7 @@ ENV ?= dev
 STACK ?= $(ENV)
 
 .PHONY: setup python-deps node-deps system-tools synth validate test bench bindings provider-schema plan deploy \
-        diff clean provider-lock plan-keys
+        diff clean provider-lock plan-keys mutants
 
 setup: python-deps node-deps
 
@@ -62,6 +62,16 @@ test: setup system-tools
 
 bench: setup
 	@$(PYTHON) scripts/bench.py
+
+# Mutation testing of the modules that decide what is deployed, with the kill rate per module (README: Mutation
+# testing). Slow (tens of minutes on 2 cores), so not part of `make test`. `make mutants MODULES="translate plans"`
+# runs only those; MUTANTS_JOBS sets how many mutants run at once.
+MUTANTS_JOBS ?= 2
+mutants: setup $(VENV)/.mutants-installed
+	@$(PYTHON) scripts/mutants.py --max-children $(MUTANTS_JOBS) $(MODULES)
+$(VENV)/.mutants-installed: requirements-mutants.txt
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-mutants.txt
+	@touch $@
 
 # One environment against its real Grafana and state (needs network, TF_VAR_grafana_auth and the data source secrets).
 # With a committed .terraform.lock.hcl, init installs exactly the providers it names (-lockfile=readonly), as CI does.

@@ -33,7 +33,7 @@ GRAFANA_AUTH = Secret("grafana_auth", "Grafana service account token (or user:pa
 
 
 def check_name(name: str, where: str, field: str) -> str:
-    if not SECRET_NAME.match(name):
+    if not SECRET_NAME.fullmatch(name):  # fullmatch: "$" alone would let a trailing newline through
         raise UserError(where, field, f"secret names are lower_snake_case Terraform variable names, got {name!r}")
     return name
 
