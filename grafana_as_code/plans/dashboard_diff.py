@@ -182,8 +182,13 @@ def _query_text(target: dict) -> Any:
     return show(target)
 
 
+def _mapping(value: Any) -> dict:
+    """``value`` when it is an object: exports carry odd shapes (``"thresholds": "80,90"`` of old panels)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _thresholds(panel: dict) -> Any:
-    steps = (((panel.get("fieldConfig") or {}).get("defaults") or {}).get("thresholds") or {}).get("steps")
+    steps = _mapping(_mapping(_mapping(panel.get("fieldConfig")).get("defaults")).get("thresholds")).get("steps")
     if not isinstance(steps, list):
         return MISSING
     return ", ".join(f"{'base' if s.get('value') is None else s.get('value')} {s.get('color', '')}".strip()
@@ -191,11 +196,10 @@ def _thresholds(panel: dict) -> Any:
 
 
 def _without_thresholds(panel: dict) -> dict:
-    defaults = (panel.get("fieldConfig") or {}).get("defaults")
-    if not isinstance(defaults, dict) or "thresholds" not in defaults:
-        return panel
-    thresholds = {k: v for k, v in defaults["thresholds"].items() if k != "steps"} \
-        if isinstance(defaults["thresholds"], dict) else {}
+    defaults = _mapping(panel.get("fieldConfig")).get("defaults")
+    if not isinstance(defaults, dict) or not isinstance(defaults.get("thresholds"), dict):
+        return panel  # no steps to show apart: any other shape is compared as a setting
+    thresholds = {k: v for k, v in defaults["thresholds"].items() if k != "steps"}
     return {**panel, "fieldConfig": {**panel["fieldConfig"], "defaults": {**defaults, "thresholds": thresholds}}}
 
 

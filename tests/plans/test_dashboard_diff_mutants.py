@@ -360,3 +360,12 @@ def test_whole_values_keep_their_path_and_both_sides() -> None:
     assert tags.path == ("tags",)
     (moved,) = diff_values({"x": [{"k": 1}, {"k": 2}]}, {"x": [{"k": 2}, {"k": 1}]})
     assert (moved.before, moved.after) == ([{"k": 1}, {"k": 2}], [{"k": 2}, {"k": 1}])
+
+
+def test_thresholds_of_an_odd_shape_are_compared_not_crashed_on() -> None:
+    """Old exports carry ``thresholds`` as a string ("80,90"); a plan with one must still be described."""
+    old = dash(panel(1, "A", fieldConfig={"defaults": {"thresholds": "80,90"}}))
+    new = dash(panel(1, "A", fieldConfig={"defaults": {"thresholds": "70,90"}}))
+    findings = compare_models(old, new)
+    assert findings and all(isinstance(f, Finding) for f in findings)
+    assert compare_models(old, json.loads(json.dumps(old))) == []
