@@ -44,12 +44,8 @@ def definition_files(source: Path) -> list[Path]:
                   for p in (source / name).rglob("*") if p.is_file())
 
 
-def copy_project(target: Path, definitions: Path = REPO, shuffle_seed: int | None = None) -> Path:
-    """The code of the repository with the definition files of ``definitions`` (default: the repository's own).
-
-    With ``shuffle_seed``, directories and files are created in a seeded random order instead of sorted order (on
-    file systems that list entries in creation order, such as tmpfs, the listings then really differ).
-    """
+def copy_code(target: Path) -> Path:
+    """The repository's code (no definition files) under ``target``, with its Node packages linked."""
     target.mkdir(parents=True, exist_ok=True)
     for name in CODE:
         source = REPO / name
@@ -60,6 +56,16 @@ def copy_project(target: Path, definitions: Path = REPO, shuffle_seed: int | Non
     node_modules = REPO / "node_modules"
     if node_modules.exists():
         (target / "node_modules").symlink_to(node_modules)
+    return target
+
+
+def copy_project(target: Path, definitions: Path = REPO, shuffle_seed: int | None = None) -> Path:
+    """The code of the repository with the definition files of ``definitions`` (default: the repository's own).
+
+    With ``shuffle_seed``, directories and files are created in a seeded random order instead of sorted order (on
+    file systems that list entries in creation order, such as tmpfs, the listings then really differ).
+    """
+    copy_code(target)
     files = definition_files(definitions)
     if shuffle_seed is not None:
         random.Random(shuffle_seed).shuffle(files)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from project_copy import CODE, REPO
+from project_copy import REPO, copy_code
 
 FIXTURE = REPO / "tests" / "fixtures" / "secrets-project"
 
@@ -26,15 +26,7 @@ PLANTED = (SLACK_TOKEN, SLACK_WEBHOOK, PAGERDUTY_KEY, HIGH_ENTROPY_TOKEN, BEARER
 
 def secrets_project(target: Path) -> Path:
     """The code of this repository with the fixture's definition files."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in CODE:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / name)
-    if (REPO / "node_modules").exists():
-        (target / "node_modules").symlink_to(REPO / "node_modules")
+    copy_code(target)
     shutil.copytree(FIXTURE, target, dirs_exist_ok=True)
     return target
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from project_copy import CODE, REPO
+from project_copy import copy_code
 
 ENVIRONMENT = """\
 grafana: {{url: "https://grafana.{name}.example.com", version: "12.1"}}
@@ -58,17 +58,7 @@ FILES = {
 
 def make_project(target: Path, git: bool = False) -> Path:
     """Write the fixture project (with the repository's code) under ``target``; ``git`` commits it as main."""
-    import shutil
-
-    target.mkdir(parents=True, exist_ok=True)
-    for name in CODE:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / name)
-    if (REPO / "node_modules").exists():
-        (target / "node_modules").symlink_to(REPO / "node_modules")
+    copy_code(target)
     files = dict(FILES)
     files["environments/dev.yaml"] = ENVIRONMENT.format(name="dev", state=DEV_STATE)
     files["environments/prod.yaml"] = ENVIRONMENT.format(name="prod", state=PROD_STATE)
