@@ -58,18 +58,9 @@ def promql_of(rule: GrafanaRule) -> str:
 
 
 def prometheus_rule(rule: GrafanaRule, env_labels: dict[str, str]) -> dict:
-    if rule.record is not None:  # a recording rule: its query written under its metric name
-        from rule_readback import prometheus_rule as recorded
-        return recorded(rule, env_labels)
-    annotations = {k: v.replace("$values.A.Value", "$value") for k, v in rule.annotations.items()
-                   if k not in ("__dashboardUid__", "__panelId__")}
-    out = {"alert": rule.title, "expr": promql_of(rule),
-           "labels": {k: v for k, v in rule.labels.items() if k not in env_labels}, "annotations": annotations}
-    if rule.for_:
-        out["for"] = rule.for_
-    if rule.keep_firing_for:
-        out["keep_firing_for"] = rule.keep_firing_for
-    return out
+    """The rule read back as a Prometheus rule (rule_readback.py: the one reading every fidelity test uses)."""
+    from rule_readback import prometheus_rule as read_back  # imported late: rule_readback uses promql_of above
+    return read_back(rule, env_labels)
 
 
 def test_every_alert_becomes_a_grafana_rule(catalogs: dict[str, Catalog]) -> None:
