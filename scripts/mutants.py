@@ -67,7 +67,8 @@ MODULES: dict[str, Module] = {
     "plans": Module(_package("plans"), (
         "tests/plans/test_drift_report.py", "tests/plans/test_model.py", "tests/plans/test_plan_report.py",
         "tests/plans/test_report_mutants.py", "tests/plans/test_dashboard_diff_mutants.py",
-        "tests/plans/test_noise_and_resources_mutants.py", "tests/plans/test_reports_mutants.py")),
+        "tests/plans/test_noise_and_resources_mutants.py", "tests/plans/test_reports_mutants.py",
+        "tests/plans/test_imports_and_permanent_diffs_mutants.py")),
     "secrets": Module(("grafana_as_code/secrets.py", "grafana_as_code/components/secret_variables.py"), (
         "tests/test_secrets_mutants.py", "tests/test_definitions.py"), one_at_a_time=True),
     # the door (definition files) and the exit (staged output and reports) that keep secret values out
