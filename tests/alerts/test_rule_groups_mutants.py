@@ -40,7 +40,7 @@ def build(tmp_path: Path, rules: dict[str, str], extras: dict[str, str] | None =
         (alerts / "rules" / f"{system}.yaml").write_text(text)
     for system, text in (extras or {}).items():
         (alerts / "grafana" / f"{system}.yaml").write_text(text)
-    context = RuleContext(env=environment or env(), folders=FOLDERS, datasources=SOURCES,
+    context = RuleContext(env=environment or env(), folders=ctx.pop("folders", FOLDERS), datasources=SOURCES,
                           dashboards=ctx.pop("dashboards", {}), **ctx)
     return load_rule_groups(alerts, context)
 
@@ -360,3 +360,175 @@ def test_a_uid_shared_by_rules_of_two_files_is_refused(tmp_path: Path) -> None:
     assert (where, field) == ("a.yaml", "groups[two].rules[b_c]")
     assert message.startswith("its uid 'a-b-c' is also the uid of a rule in ")
     assert message.endswith("a-b.yaml; rename one of them (uids are <system>-<name>)")
+
+
+# ----- what each rule keeps of its extras, and each broken input's message (make mutants survivors) ------------
+
+def test_keep_firing_for_below_grafana_12_is_refused_naming_the_rule(tmp_path: Path) -> None:
+    found = problems(tmp_path, {"api": RULES}, {"api": EXTRAS}, environment=env((11, 5)))
+    assert [(where, field) for where, field, _ in found] == [
+        ("api.yaml", "groups[api].rules[HighErrorRate].keep_firing_for")]
+    assert found[0][2].startswith("rule 'HighErrorRate' uses keep_firing_for, which needs Grafana 12.0; "
+                                  "environment 'qa' runs Grafana 11.5")
+
+
+def test_missing_series_evals_to_resolve_reaches_the_rule(tmp_path: Path) -> None:
+    extras = "folder: team\nrules:\n  Down: {missing_series_evals_to_resolve: 3}\n"
+    (group,) = build(tmp_path, {"api": RULES}, {"api": extras})
+    high, down = group.rules
+    assert (high.missing_series_evals_to_resolve, down.missing_series_evals_to_resolve) == (None, 3)
+
+
+def test_before_grafana_11_1_a_comparison_is_not_a_threshold_node(tmp_path: Path) -> None:
+    # A threshold node does not ignore NaN before 11.1 (translate.THRESHOLD_IGNORES_NAN_FROM): a math node instead
+    rules = "groups:\n  - name: g\n    rules:\n      - {alert: A, expr: 'rate(errors[5m]) > 0.5'}\n"
+    (old,) = build(tmp_path, {"api": rules}, {"api": EXTRAS}, environment=env((11, 0)))
+    (new,) = build(tmp_path / "b", {"api": rules}, {"api": EXTRAS}, environment=env((11, 1)))
+    assert new.rules[0].shape == "threshold"
+    assert old.rules[0].shape != "threshold"
+    assert json.loads(old.rules[0].data[1]["model"])["type"] == "math"
+
+
+def test_an_unknown_data_source_still_reports_the_annotations(tmp_path: Path) -> None:
+    rules = "groups:\n  - name: g\n    rules:\n      - {alert: A, expr: up == 0, annotations: {a: '{{ $externalURL }}'}}\n"
+    found = problems(tmp_path, {"api": rules}, {"api": "folder: team\ndatasource: nothing\n"})
+    assert [(where, field) for where, field, _ in found] == [("api.yaml", "datasource"),
+                                                            ("api.yaml", "groups[g].rules[A].annotations.a")]
+
+
+def test_an_unknown_folder_alone_is_a_clear_error(tmp_path: Path) -> None:
+    # the data source is fine, so the rules translate: the unknown folder alone stops the run, with its message
+    found = problems(tmp_path, {"api": RULES}, {"api": "folder: nowhere\n"})
+    assert found == [("api.yaml", "folder", "unknown folder 'nowhere'; folders are the directories of dashboards/ "
+                                            "(team)")]
+
+
+def test_the_unknown_folder_message_lists_every_folder(tmp_path: Path) -> None:
+    folders = {**FOLDERS, "ops/db": Folder(uid="db-uid", title="DB", path="ops/db", parent_uid=None,
+                                           file="dashboards/ops/db/_folder.yaml")}
+    found = problems(tmp_path, {"api": RULES}, {"api": "folder: nowhere\n"}, folders=folders)
+    assert found == [("api.yaml", "folder", "unknown folder 'nowhere'; folders are the directories of dashboards/ "
+                                            "(ops/db, team)")]
+
+
+def test_a_recording_rule_keeps_its_own_pausing(tmp_path: Path) -> None:
+    extras = ("folder: team\ngroups:\n  rec: {paused: true}\n"
+              "rules:\n  'job:errors:rate5m': {paused: false}\n")
+    (group,) = build(tmp_path, {"api": RECORDING}, {"api": extras})
+    record, alert = group.rules
+    assert (record.is_paused, alert.is_paused) == (False, True)
+    paused_alone = "folder: team\nrules:\n  'job:errors:rate5m': {paused: true}\n"
+    (group,) = build(tmp_path / "b", {"api": RECORDING}, {"api": paused_alone})
+    assert [rule.is_paused for rule in group.rules] == [True, False]
+
+
+def test_the_recording_warning_below_grafana_12_1_names_what_to_turn_on(tmp_path: Path) -> None:
+    with collecting_warnings() as warnings:
+        build(tmp_path, {"api": RECORDING}, {"api": EXTRAS}, environment=env((11, 4)))
+    assert [(Path(w.where).name, w.field, w.message) for w in warnings] == [
+        ("api.yaml", "groups[rec].rules[job:errors:rate5m]",
+         "Grafana 11.4 (environment 'qa') runs Grafana-managed recording rules only with the feature toggles "
+         "grafanaManagedRecordingRules and grafanaManagedRecordingRulesDatasources and [recording_rules] enabled = "
+         "true (the default from Grafana 12.1)")]
+
+
+def test_recording_into_the_query_data_source_names_the_datasource_field(tmp_path: Path) -> None:
+    # no recording.target_datasource: the recorded series go to `datasource`, so that is the field at fault
+    found = problems(tmp_path, {"api": RECORDING}, {"api": "folder: team\ndatasource: loki\n"})
+    assert ("api.yaml", "datasource", "data source 'loki' is of type 'loki'; Grafana writes recorded series with "
+            "Prometheus remote write, to a Prometheus-type data source (set recording.target_datasource)") in found
+    assert {field for _, field, _ in found} == {"datasource"}
+
+
+def test_repeated_recording_rules_before_grafana_12_are_retitled_with_a_warning_naming_them(tmp_path: Path) -> None:
+    rules = """
+groups:
+  - name: rec
+    rules:
+      - {record: "job:up", expr: up, labels: {tier: a}}
+      - {record: "job:up", expr: up, labels: {tier: b}}
+"""
+    with collecting_warnings() as warnings:
+        (group,) = build(tmp_path, {"api": rules}, {"api": EXTRAS}, environment=env((11, 5)))
+    assert [r.title for r in group.rules] == ["job:up", "job:up (tier=b)"]
+    assert [(Path(w.where).name, w.field) for w in warnings if "is titled" in w.message] == [
+        ("api.yaml", "groups[rec].rules[job:up#2]")]
+
+
+def test_a_repeated_title_differing_in_several_labels_names_them_all(tmp_path: Path) -> None:
+    rules = """
+groups:
+  - name: g
+    rules:
+      - {alert: Latency, expr: x > 1, labels: {severity: warning, team: a}}
+      - {alert: Latency, expr: x > 2, labels: {severity: critical, team: b}}
+"""
+    with collecting_warnings():
+        (group,) = build(tmp_path, {"api": rules}, {"api": EXTRAS}, environment=env((11, 5)))
+    assert [r.title for r in group.rules] == ["Latency", "Latency (severity=critical, team=b)"]
+
+
+def test_retitled_repeats_never_take_a_title_already_given(tmp_path: Path) -> None:
+    # the second and third differ from the first in severity only, and from each other in nothing: both would be
+    # "Alert (severity=critical)"; the later one counts on
+    rules = """
+groups:
+  - name: g
+    rules:
+      - {alert: Alert, expr: x > 1, labels: {severity: warning}}
+      - {alert: Alert, expr: x > 2, labels: {severity: critical}}
+      - {alert: Alert, expr: x > 3, labels: {severity: critical}}
+"""
+    with collecting_warnings():
+        (group,) = build(tmp_path, {"api": rules}, {"api": EXTRAS}, environment=env((11, 5)))
+    titles = [r.title for r in group.rules]
+    assert titles == ["Alert", "Alert (severity=critical)", "Alert (severity=critical, 2)"]
+
+
+def test_numbered_titles_count_on_past_every_taken_one(tmp_path: Path) -> None:
+    rules = """
+groups:
+  - name: g
+    rules:
+      - {alert: Same, expr: x > 1}
+      - {alert: Same, expr: x > 2}
+      - {alert: "Same (2)", expr: x > 3}
+      - {alert: "Same (2, 2)", expr: x > 4}
+"""
+    with collecting_warnings():
+        (group,) = build(tmp_path, {"api": rules}, {"api": EXTRAS}, environment=env((11, 5)))
+    assert [r.title for r in group.rules] == ["Same", "Same (2, 3)", "Same (2)", "Same (2, 2)"]
+
+
+# Uids are the rules' identity in Grafana: a uid that changes between two releases of this code deletes the rule and
+# creates a new one (its state and history lost). These pin the scheme the uids deployed today were made with.
+
+def test_rules_alike_in_name_group_and_labels_add_their_rank(tmp_path: Path) -> None:
+    rules = """
+groups:
+  - name: g
+    rules:
+      - {alert: Same, expr: x > 1}
+      - {alert: Same, expr: x > 2}
+      - {alert: Same, expr: x > 3}
+      - {alert: Same, expr: x > 4}
+"""
+    (group,) = build(tmp_path, {"api": rules}, {"api": EXTRAS})
+    assert [r.uid for r in group.rules] == [
+        "api-same", rule_uid("api", "Same", "g"), rule_uid("api", "Same", "g\x002"), rule_uid("api", "Same", "g\x003")]
+
+
+def test_a_long_uid_is_cut_with_a_digest_of_the_whole() -> None:
+    import hashlib
+    whole = "system-a" + "b" * 60
+    assert rule_uid("system", "A" + "b" * 60) == whole[:31] + "-" + hashlib.sha256(whole.encode()).hexdigest()[:8]
+
+
+@pytest.mark.parametrize("system, name, kept", [
+    ("s", "a" * 28 + "_" + "b" * 20, "s-" + "a" * 28),  # the cut falls just after a dash: it goes (no "--")
+    ("LedgerX" * 4 + "LeX", "AnyAlertName", "LedgerX" * 4 + "LeX"),  # a system's capital letters stay
+])
+def test_a_cut_uid_drops_only_trailing_dashes(system: str, name: str, kept: str) -> None:
+    uid = rule_uid(system, name)
+    assert len(uid) <= 40 and uid[-9] == "-" and "--" not in uid
+    assert uid[:-9] == kept
