@@ -7,7 +7,8 @@ mutants were killed and which survived, each with its one-line change.
 
 A surviving mutant that cannot change what is deployed (an equivalent mutant) is explained in
 scripts/mutants-equivalent.yaml with the line it changes; it leaves the count, and an explanation whose line no
-longer matches (the code moved) is reported as stale, so the list cannot go silently wrong.
+longer matches (the code moved), whose mutant is gone, or that a test now kills is reported as stale, so the list
+cannot go silently wrong.
 
     python scripts/mutants.py                  run every module, then report
     python scripts/mutants.py translate plans  only these modules (names as in MODULES)
@@ -216,6 +217,15 @@ def tally(name: str, equivalent: dict[str, dict[str, str]], stale: list[str]) ->
             if explained:
                 stale.append(f"{mutant}: explained for {explained.get('mutation')!r}, now changes {line!r}")
             result.survivors.append((mutant, status, line))
+        # An explanation of a mutant this file no longer has (the code changed), or that a test now kills (so it
+        # was not equivalent, or is not needed any more), would otherwise sit in the list unnoticed.
+        prefix = mutant_glob(path).removesuffix("*")
+        for mutant in sorted(m for m in equivalent if m.startswith(prefix)):
+            verdict = entry["mutants"].get(mutant)
+            if verdict is None:
+                stale.append(f"{mutant}: explained, but {path} has no such mutant any more; drop the explanation")
+            elif verdict["status"] in KILLED:
+                stale.append(f"{mutant}: explained, but a test kills it ({verdict['status']}); drop the explanation")
     return result
 
 
@@ -239,7 +249,7 @@ def report(modules: list[str]) -> bool:
             for mutant, status, line in t.survivors:
                 print(f"  {mutant} [{status}]: {line}")
     if stale:
-        print("\nStale explanations (the mutant changes another line now; re-check them):")
+        print("\nStale explanations (the mutant changes another line now, is gone, or is killed; re-check them):")
         for line in stale:
             print(f"  {line}")
     print("\nOne mutant's diff: .venv/bin/mutmut show <name> (after a run of its module)")

@@ -6,6 +6,7 @@ testing (make mutants), whose runs of this module use these tests.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -519,7 +520,6 @@ groups:
 
 
 def test_a_long_uid_is_cut_with_a_digest_of_the_whole() -> None:
-    import hashlib
     whole = "system-a" + "b" * 60
     assert rule_uid("system", "A" + "b" * 60) == whole[:31] + "-" + hashlib.sha256(whole.encode()).hexdigest()[:8]
 
