@@ -23,9 +23,11 @@ from constructs import Construct  # noqa: E402
 # run-time argument checks: the bindings' own signatures fix the types, and the checks cost ~0.5 ms a resource.
 jsii_create = jsii.create
 jsii_invoke = jsii.invoke
+jsii_get = jsii.get
 
 App = engine.App
 TerraformStack = engine.TerraformStack
+TerraformElement = engine.TerraformElement
 TerraformResource = engine.TerraformResource
 TerraformDataSource = engine.TerraformDataSource
 TerraformProvider = engine.TerraformProvider
@@ -49,6 +51,6 @@ ENGINE_NAME = engine.__name__
 __all__ = [
     "App", "CloudBackend", "Construct", "ENGINE_NAME", "Fn", "GcsBackend", "LocalBackend", "NamedCloudWorkspace", "NamedRemoteWorkspace",
     "RemoteBackend", "S3Backend", "TerraformOutput", "TerraformProvider", "TerraformProviderGeneratorMetadata",
-    "TerraformDataSource", "TerraformResource", "TerraformResourceLifecycle", "TerraformStack", "TerraformVariable",
-    "TerraformVariableValidationConfig", "Token", "jsii_create", "jsii_invoke",
+    "TerraformDataSource", "TerraformElement", "TerraformResource", "TerraformResourceLifecycle", "TerraformStack", "TerraformVariable",
+    "TerraformVariableValidationConfig", "Token", "jsii_create", "jsii_get", "jsii_invoke",
 ]

@@ -158,9 +158,23 @@ def _check_team_labels(rule_files: list[RuleFile], teams: list[Team]) -> None:
 
 def load_project(root: Path, only: list[str] | None = None, check_secrets: bool = True) -> Project:
     from .cache import caching
+    from .project_snapshot import load_through_snapshot
 
-    with caching(root):  # rendered dashboards by content: a synth costs per changed file (grafana_as_code/cache.py)
-        return _load_project(root, only, check_secrets)
+    layout = Layout(root)
+
+    def load() -> Project:
+        # rendered dashboards by content: a synth costs per changed file (grafana_as_code/cache.py)
+        with caching(root):
+            return _load_project(root, only, check_secrets)
+
+    # Nothing changed since a load of the same request: that project, without loading a file (project_snapshot.py).
+    return load_through_snapshot(root, definition_folders(layout), f"{only!r} {check_secrets!r}", load,
+                                 rebase=lambda project: replace(project, layout=layout))
+
+
+def definition_folders(layout: Layout) -> list[Path]:
+    """Every folder load_project reads (a change in any of them is a new project snapshot)."""
+    return [layout.environments, layout.datasources, layout.dashboards, layout.alerts, layout.teams, layout.adopt]
 
 
 def _load_project(root: Path, only: list[str] | None = None, check_secrets: bool = True) -> Project:

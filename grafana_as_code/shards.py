@@ -112,10 +112,15 @@ def shards_of(catalog: Any) -> list[Shard]:
     if len(layout) == 1:
         return [replace(layout[0], catalog=catalog)]
     owners = folder_owners(catalog.folders, catalog.teams)
-    kinds = [kind for kind in TEAM_KINDS if hasattr(catalog, kind)]
+    # Each item sorted once into its owner's share (in catalog order), not once per stack.
+    shares: dict[str, dict[str | None, list[Any]]] = {}
+    for kind in TEAM_KINDS:
+        if hasattr(catalog, kind):
+            share = shares[kind] = {}
+            for item in getattr(catalog, kind):
+                share.setdefault(_owner(item, owners), []).append(item)
     return [replace(shard, catalog=replace(catalog, **{
-        kind: tuple(item for item in getattr(catalog, kind) if _owner(item, owners) == shard.team) for kind in kinds}))
-        for shard in layout]
+        kind: tuple(share.get(shard.team, ())) for kind, share in shares.items()})) for shard in layout]
 
 
 def project_shards(project: Any) -> list[Shard]:

@@ -15,8 +15,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from ..cdk import (Construct, TerraformDataSource, TerraformProvider, TerraformProviderGeneratorMetadata,
-                   TerraformResource, TerraformResourceLifecycle, TerraformStack, jsii_create, jsii_invoke)
+from ..cdk import (Construct, TerraformDataSource, TerraformElement, TerraformProvider,
+                   TerraformProviderGeneratorMetadata, TerraformResourceLifecycle, TerraformStack, jsii_create,
+                   jsii_get, jsii_invoke)
 
 PROVIDER_NAME = "grafana"
 PROVIDER_SOURCE = "grafana/grafana"
@@ -37,7 +38,7 @@ def escape_template(text: str) -> str:
 def to_terraform(value: Any) -> Any:
     """Plain JSON for Terraform: blocks (dataclasses) become objects, None is dropped, strings are escaped."""
     if isinstance(value, str):
-        return escape_template(value)
+        return value if type(value) is Reference else escape_template(value)
     if dataclasses.is_dataclass(value):
         out = {}
         for field in dataclasses.fields(value):
@@ -96,27 +97,126 @@ def _claim(stack: TerraformStack, id: str) -> bool:
     return True
 
 
+class Reference(str):
+    """A Terraform expression naming another object's attribute (``${grafana_folder.x.uid}``): written as it is,
+    where a literal ``${`` is escaped."""
+
+    __slots__ = ()
+
+
 class Component(Construct):
     """A group of resources of one kind (folders, dashboards, ...) in a stack.
 
-    Its resources are placed directly in the stack, where the engine takes a construct's id as its Terraform name
-    as it is: ``grafana_folder.intelliflow`` without a second engine call to override a hashed name.
+    Its resources are addressed in the stack by their logical ids (``grafana_folder.intelliflow``), and written by
+    the stack's one ``StackResources`` element.
     """
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         if isinstance(scope, TerraformStack):
             _claim(scope, id)
-        self.stack: TerraformStack = scope if isinstance(scope, TerraformStack) else scope.stack
+            self.stack: TerraformStack = scope
+        else:
+            self.stack = scope.stack
+        _children(scope).append(self)
+        self._gac_order: list[Any] = []
+        self._gac_path: str | None = None
+
+    @property
+    def component_path(self) -> str:
+        """The construct path (``dev/teams``), asked of the engine once."""
+        if self._gac_path is None:
+            self._gac_path = self.node.path
+        return self._gac_path
 
 
-class GrafanaResource(TerraformResource):
-    """A resource of the Grafana provider whose attributes are synthesized from Python values.
+def _children(scope: Construct) -> list[Any]:
+    """Components and resources in the order the engine would list them as constructs (depth first, in order of
+    creation): the order the engine concatenates ``moved`` and ``import`` blocks in."""
+    if isinstance(scope, Component):
+        return scope._gac_order
+    return StackResources.of(scope).order
 
-    Each engine call is a round trip to the jsii Node process (~0.35 ms), so a resource costs one call to create it
-    and the engine's callbacks at synth; references are fetched once. In a ``Component`` with a logical id, the
-    resource is created in the stack under that id, which the engine uses as its Terraform name; elsewhere (or when
-    the id is taken) it is created where asked and its name overridden, one more call.
+
+class StackResources(TerraformElement):
+    """Every Grafana resource of one stack, handed to the engine in one piece at synth.
+
+    A resource of the bindings is plain Python: creating it costs no call to the engine's Node process (jsii, ~0.35 ms
+    a round trip, and two callbacks per resource at synth). This one element of the stack returns them all from
+    ``to_terraform`` in the engine's own layout (terraform-resource.js ``toTerraform``/``toMetadata`` in cdktn 0.24:
+    the resource under its type and name with ``//`` metadata, ``depends_on``, ``lifecycle``, ``provider``, and
+    ``moved``/``import`` blocks), and the engine merges that into the stack and resolves the tokens in it (secret
+    variables, data source attributes) as it would for its own resources.
+    """
+
+    ID = "grafana-resources"
+
+    def __init__(self, stack: TerraformStack) -> None:
+        super().__init__(stack, self.ID)
+        _claim(stack, self.ID)
+        self.stack_name: str = stack.node.id
+        self.order: list[Any] = []
+        self.by_address: dict[str, GrafanaResource] = {}
+        self._rendered: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, stack: TerraformStack) -> "StackResources":
+        element = stack.__dict__.get("_gac_resources")
+        if element is None:
+            element = stack.__dict__["_gac_resources"] = cls(stack)
+        return element
+
+    def resources(self) -> list["GrafanaResource"]:
+        out: list[GrafanaResource] = []
+
+        def walk(entries: list[Any]) -> None:
+            for entry in entries:
+                if isinstance(entry, Component):
+                    walk(entry._gac_order)
+                else:
+                    out.append(entry)
+
+        walk(self.order)
+        return out
+
+    def _render(self) -> dict[str, Any]:
+        # The engine asks twice per synth (a preparing resolve, then the real one); resources never change once
+        # the stack is built, so they are converted once.
+        if self._rendered is None:
+            resource: dict[str, dict[str, Any]] = {}
+            moved, imports = [], []
+            for item in self.resources():
+                resource.setdefault(item.TF_TYPE, {})[item._gac_name] = item._gac_block()
+                if item._gac_moved_from is not None:
+                    moved.append({"to": item._gac_fqn, "from": item._gac_moved_from})
+                if item._gac_imported_id is not None:
+                    imports.append({"id": item._gac_imported_id, "to": item._gac_fqn})
+            self._rendered = {key: value for key, value in
+                              (("resource", resource), ("moved", moved), ("import", imports)) if value}
+        return self._rendered
+
+    def to_terraform(self) -> Any:
+        return self._render()
+
+    def to_metadata(self) -> Any:
+        metadata: dict[str, dict[str, list[str]]] = {}
+        for item in self.resources():
+            if item._gac_imported_id is not None:
+                metadata.setdefault("imports", {}).setdefault(item.TF_TYPE, []).append(item._gac_name)
+            if item._gac_moved_from is not None:
+                metadata.setdefault("moved", {}).setdefault(item.TF_TYPE, []).append(item._gac_name)
+        return metadata
+
+
+_LIFECYCLE_KEYS = {"createBeforeDestroy": "create_before_destroy", "preventDestroy": "prevent_destroy",
+                   "ignoreChanges": "ignore_changes", "replaceTriggeredBy": "replace_triggered_by"}
+
+
+class GrafanaResource:
+    """A resource of the Grafana provider, in a ``Component`` of a stack, under its logical id.
+
+    Plain Python (see ``StackResources``): attributes are kept as given and converted once at synth; a reference
+    to one of its attributes is the expression itself (``${grafana_folder.x.uid}``), as the engine would resolve it.
     """
 
     TF_TYPE: ClassVar[str]
@@ -125,44 +225,69 @@ class GrafanaResource(TerraformResource):
                  logical_id: str | None = None, depends_on: Sequence[Any] | None = None,
                  lifecycle: TerraformResourceLifecycle | Mapping[str, Any] | None = None,
                  provider: TerraformProvider | None = None) -> None:
-        config: dict[str, Any] = {"terraformResourceType": self.TF_TYPE, "terraformGeneratorMetadata": _METADATA}
-        if depends_on:
-            config["dependsOn"] = list(depends_on)
-        if lifecycle is not None:
-            config["lifecycle"] = (lifecycle if isinstance(lifecycle, TerraformResourceLifecycle)
-                                   else TerraformResourceLifecycle(**lifecycle))
-        if provider is not None:
-            config["provider"] = provider
-        # Readable addresses (grafana_folder.platform) for plans, imports and `terraform state` commands.
-        stack = getattr(scope, "stack", None) if logical_id is not None else None
-        placed = stack is not None and _claim(stack, logical_id)
-        # The engine's TerraformResource.__init__ minus its argument checks (see grafana_as_code/cdk.py).
-        jsii_create(self.__class__, self, [stack, logical_id, config] if placed else [scope, id, config])
+        stack = getattr(scope, "stack", None)
+        if stack is None or logical_id is None:
+            raise TypeError(f"{self.TF_TYPE} {id!r}: resources are created in a Component, with a logical_id")
+        element = StackResources.of(stack)
+        self._gac_name = logical_id
+        self._gac_fqn = f"{self.TF_TYPE}.{logical_id}"
+        if self._gac_fqn in element.by_address:
+            raise ValueError(f"{element.stack_name}: {self._gac_fqn} is declared twice")
+        element.by_address[self._gac_fqn] = self
+        # The construct path the engine would give it (it is written in the resource's "//" metadata): in the
+        # stack when its id is free there, else in its component.
+        placed = _claim(stack, logical_id)
+        self._gac_path = f"{element.stack_name}/{logical_id}" if placed else f"{scope.component_path}/{id}"
+        (element.order if placed else _children(scope)).append(self)
         self._tf_attributes = attributes
-        self._synthesized: dict[str, Any] | None = None
-        self._references: dict[str, Any] = {}
-        if logical_id is not None and not placed:
-            jsii_invoke(self, "overrideLogicalId", [logical_id])
-        if stack is not None:  # by Terraform address, for import blocks (resource_at)
-            stack.__dict__.setdefault("_gac_resources", {})[f"{self.TF_TYPE}.{logical_id}"] = self
+        self._meta: dict[str, Any] = {}
+        if depends_on:
+            self._meta["depends_on"] = [_address(item) for item in depends_on]
+        if lifecycle is not None:
+            self._meta["lifecycle"] = _lifecycle(lifecycle)
+        if provider is not None:
+            self._meta["provider"] = provider.fqn
+        self._gac_moved_from: str | None = None
+        self._gac_imported_id: str | None = None
 
-    def _reference(self, getter: str, name: str) -> Any:
-        """A token for one of this resource's attributes (``${grafana_folder.x.uid}`` once synthesized)."""
-        if name not in self._references:
-            self._references[name] = jsii_invoke(self, getter, [name])
-        return self._references[name]
+    def _reference(self, getter: str, name: str) -> Reference:
+        """The expression for one of this resource's attributes (``${grafana_folder.x.uid}``)."""
+        return Reference(f"${{{self._gac_fqn}.{name}}}")
 
-    def _synthesize_attributes(self) -> dict[str, Any]:
-        # The engine asks twice per synth (a preparing resolve, then the real one); the attributes never change
-        # after construction, so they are converted once.
-        if self._synthesized is None:
-            self._synthesized = to_terraform(self._tf_attributes)
-        return self._synthesized
+    def move_from_id(self, address: str) -> None:
+        """A ``moved`` block: Terraform carries the state at ``address`` over to this resource."""
+        if self._gac_moved_from is not None:
+            raise ValueError(f"{self._gac_fqn}: moved from both {self._gac_moved_from} and {address}")
+        self._gac_moved_from = address
+
+    def import_from(self, import_id: str) -> None:
+        """An ``import`` block (Terraform >= 1.5): the existing object ``import_id`` becomes this resource."""
+        self._gac_imported_id = import_id
+
+    def _gac_block(self) -> dict[str, Any]:
+        """The resource's body in the stack's JSON."""
+        body = to_terraform(self._tf_attributes)
+        body.update(self._meta)
+        body["//"] = {"metadata": {"path": self._gac_path, "uniqueId": self._gac_name}}
+        return body
+
+
+def _address(item: Any) -> str:
+    """``depends_on`` entry: a resource of the bindings, or an engine element (its fqn token)."""
+    return item._gac_fqn if isinstance(item, GrafanaResource) else jsii_get(item, "fqn")
+
+
+def _lifecycle(lifecycle: Any) -> dict[str, Any]:
+    if isinstance(lifecycle, TerraformResourceLifecycle):
+        lifecycle = {key: value for key in _LIFECYCLE_KEYS.values()
+                     if (value := getattr(lifecycle, key, None)) is not None}
+    return {_LIFECYCLE_KEYS.get(key, key): value for key, value in lifecycle.items() if value is not None}
 
 
 def resource_at(stack: TerraformStack, address: str) -> GrafanaResource | None:
     """The resource a stack declares at a Terraform address (``grafana_dashboard.x``), or None."""
-    return stack.__dict__.get("_gac_resources", {}).get(address)
+    element = stack.__dict__.get("_gac_resources")
+    return element.by_address.get(address) if element is not None else None
 
 
 class GrafanaDataSource(TerraformDataSource):
@@ -191,8 +316,16 @@ class GrafanaDataSource(TerraformDataSource):
         if logical_id is not None:
             jsii_invoke(self, "overrideLogicalId", [logical_id])
 
-    _reference = GrafanaResource._reference
-    _synthesize_attributes = GrafanaResource._synthesize_attributes
+    def _reference(self, getter: str, name: str) -> Any:
+        """A token for one of this data source's attributes (``${data.grafana_team.x.team_id}`` once resolved)."""
+        if name not in self._references:
+            self._references[name] = jsii_invoke(self, getter, [name])
+        return self._references[name]
+
+    def _synthesize_attributes(self) -> dict[str, Any]:
+        if self._synthesized is None:
+            self._synthesized = to_terraform(self._tf_attributes)
+        return self._synthesized
 
 
 class GrafanaProviderBase(TerraformProvider):

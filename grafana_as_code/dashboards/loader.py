@@ -10,7 +10,6 @@ from typing import Any
 
 from ..cache import cached, context_key
 from ..conventions import check_conventions
-from ..environment import frozen
 from ..errors import Collector, UserError
 from ..folders import FOLDER_FILE
 from ..uids import slug
@@ -63,8 +62,8 @@ def load_dashboard(path: Path, root: Path, ctx: RenderContext) -> tuple[Dashboar
         config = _from_json(path, ctx)
     else:
         config = render_spec(read_text(path), where, ctx, default_uid=path.stem)
-    dashboard = Dashboard(uid=config["uid"], title=config["title"], folder_uid=folder.uid if folder else None,
-                          file=where, config=frozen(config))
+    dashboard = Dashboard.loaded(uid=config["uid"], title=config["title"], folder_uid=folder.uid if folder else None,
+                                 file=where, config=config)
     if folder is not None:
         check_conventions(folder.conventions, config["title"], config.get("tags"), where, folder.conventions_file)
     return dashboard, config
@@ -81,8 +80,8 @@ def load_dashboard_cached(path: Path, root: Path, ctx: RenderContext, ctx_key: s
 
     def decode(value: dict[str, Any]) -> tuple[Dashboard, dict[str, Any]]:
         config = value["config"]
-        return Dashboard(uid=value["uid"], title=value["title"], folder_uid=value["folder_uid"], file=value["file"],
-                         config=frozen(config)), config
+        return Dashboard.loaded(uid=value["uid"], title=value["title"], folder_uid=value["folder_uid"],
+                                file=value["file"], config=config), config
 
     return cached("dashboard", (path.read_bytes(), path.relative_to(root).as_posix(), display_path(path), ctx_key),
                   lambda: load_dashboard(path, root, ctx), encode, decode)

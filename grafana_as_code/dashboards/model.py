@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..datasources import DataSource
-from ..environment import Environment, thaw
+from ..environment import Environment, frozen
 from ..folders import Folder
 
 if TYPE_CHECKING:
@@ -32,7 +32,28 @@ class Dashboard:
     folder_uid: str | None  # None: the General folder
     file: str
     config: Mapping[str, Any]  # the full dashboard JSON (frozen)
+    # config_json() written when the dashboard was loaded, from the plain JSON it was frozen from (``loaded``):
+    # walking the frozen copy back costs more than the rest of building its resource.
+    canonical: str | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def loaded(cls, uid: str, title: str, folder_uid: str | None, file: str, config: dict[str, Any]) -> "Dashboard":
+        """A dashboard from its plain JSON (frozen here), with its canonical JSON written once."""
+        return cls(uid=uid, title=title, folder_uid=folder_uid, file=file, config=frozen(config),
+                   canonical=canonical_json(config))
 
     def config_json(self) -> str:
         """Canonical JSON: sorted keys and no whitespace, so output is byte-identical across runs."""
-        return json.dumps(thaw(self.config), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return self.canonical if self.canonical is not None else canonical_json(self.config)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def canonical_json(config: Mapping[str, Any]) -> str:
+    """Sorted keys, no whitespace, UTF-8 as is; read-only mappings are written like dicts."""
+    return json.dumps(config if isinstance(config, dict) else dict(config), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, default=_plain)

@@ -24,7 +24,7 @@ class _StrictFastLoader(_Loader):  # type: ignore[misc, valid-type]
 _StrictFastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=8192)  # a large organisation's specs, all environments: each text is parsed once
 def _parse(text: str) -> Any:
     return yaml.load(text, Loader=_StrictFastLoader)  # noqa: S506 - a SafeLoader
 

@@ -56,10 +56,28 @@ NO_PARSER = "no parser for"  # languages we have no grammar for (SQL, plugin que
 _report: contextvars.ContextVar[QueryReport | None] = contextvars.ContextVar("gac_query_report", default=None)
 
 
+_recorders: contextvars.ContextVar[tuple[list[tuple], ...]] = contextvars.ContextVar("gac_query_recorders",
+                                                                                     default=())
+
+
 def record(file: str, where: str, language: str, text: str, reason: str | None) -> None:
+    for recorder in _recorders.get():
+        recorder.append((file, where, language, text, reason))
     report = _report.get()
     if report is not None:
         report.record(file, where, language, text, reason)
+
+
+@contextmanager
+def recording() -> Iterator[list[tuple]]:
+    """Every ``record`` call inside the block, as its arguments (passed on to the report as well), so that a stored
+    result can record the same again (grafana_as_code/project_snapshot.py)."""
+    calls: list[tuple] = []
+    token = _recorders.set((*_recorders.get(), calls))
+    try:
+        yield calls
+    finally:
+        _recorders.reset(token)
 
 
 @contextmanager
