@@ -6,6 +6,7 @@ written to ``cdktf.out``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
@@ -21,6 +22,7 @@ from .datasources import DataSource, load_datasources
 from .environment import Environment, load_environments
 from .errors import Collector, Problem, UserError, warn
 from .folders import Folder, load_folders
+from .parallel import run_each
 from .secret_guard.door import check_definitions
 from .secrets import Secret
 from .teams import FolderAccess, Team, folder_access, load_teams
@@ -195,7 +197,8 @@ def _load_project(root: Path, only: list[str] | None = None, check_secrets: bool
     problems.add(*rule_problems)
     catalogs = []
     with problems.guard():
-        catalogs = [load_catalog(layout, env, folders, sources[env.name], rule_files, teams, access)
-                    for env in environments]
+        # one process per environment where there are cores for it (grafana_as_code/parallel.py)
+        catalogs = run_each(root, [partial(load_catalog, layout, env, folders, sources[env.name], rule_files, teams,
+                                           access) for env in environments])
     problems.raise_if_any()
     return Project(layout=layout, catalogs=tuple(catalogs))
