@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
+from .bindings.runtime import synthesize
 from .cdk import App
 from .errors import UserError, report
 from .loading import load_reported
@@ -35,7 +36,7 @@ def outdir() -> Path:
 def synth(app: App) -> None:
     """Write the stacks. Under `cdktn synth/diff/deploy` (no staging) they are then scanned for secrets, and a stack
     holding one is removed before the CLI can use it; `make synth` scans its staged output instead."""
-    app.synth()
+    synthesize(app)
     if os.environ.get(STAGED_VARIABLE) == "1":
         return
     from .secret_guard.outputs import scan_outdir

@@ -27,7 +27,6 @@ jsii_get = jsii.get
 
 App = engine.App
 TerraformStack = engine.TerraformStack
-TerraformElement = engine.TerraformElement
 TerraformResource = engine.TerraformResource
 TerraformDataSource = engine.TerraformDataSource
 TerraformProvider = engine.TerraformProvider
@@ -38,6 +37,7 @@ TerraformVariableValidationConfig = engine.TerraformVariableValidationConfig
 TerraformOutput = engine.TerraformOutput
 Fn = engine.Fn
 Token = engine.Token
+Testing = engine.Testing
 LocalBackend = engine.LocalBackend
 S3Backend = engine.S3Backend
 GcsBackend = engine.GcsBackend
@@ -51,6 +51,6 @@ ENGINE_NAME = engine.__name__
 __all__ = [
     "App", "CloudBackend", "Construct", "ENGINE_NAME", "Fn", "GcsBackend", "LocalBackend", "NamedCloudWorkspace", "NamedRemoteWorkspace",
     "RemoteBackend", "S3Backend", "TerraformOutput", "TerraformProvider", "TerraformProviderGeneratorMetadata",
-    "TerraformDataSource", "TerraformElement", "TerraformResource", "TerraformResourceLifecycle", "TerraformStack", "TerraformVariable",
-    "TerraformVariableValidationConfig", "Token", "jsii_create", "jsii_get", "jsii_invoke",
+    "TerraformDataSource", "TerraformResource", "TerraformResourceLifecycle", "TerraformStack", "TerraformVariable",
+    "TerraformVariableValidationConfig", "Testing", "Token", "jsii_create", "jsii_get", "jsii_invoke",
 ]

@@ -131,6 +131,7 @@ def find_moves(before: dict[str, Any], after: dict[str, dict[str, Any]], shared:
 
 def synthesize(root: Path, shards: list[Shard]) -> dict[str, dict[str, Any]]:
     """The stacks' JSON, synthesized in this process into a temporary directory."""
+    from .bindings.runtime import synthesize as write_stacks
     from .cdk import App
     from .synth import _main_module
 
@@ -140,7 +141,7 @@ def synthesize(root: Path, shards: list[Shard]) -> dict[str, dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="gac-migration-") as tmp:
         app = App(outdir=tmp)
         add_stacks(app, shards)
-        app.synth()
+        write_stacks(app)
         return {s.name: json.loads((Path(tmp) / "stacks" / s.name / "cdk.tf.json").read_text()) for s in shards}
 
 

@@ -10,22 +10,23 @@ from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
+from typing import TYPE_CHECKING
+
 from . import secrets as secret_names
-from .adopt.adopt_file import Adoption, load_adoption
-from .adopt.declared import declared_keys
-from .alerting.notifications import Notifications, load_notifications
-from .alerting.prometheus_rules import RuleFile, read_rule_files
-from .alerting.rule_groups import GrafanaRuleGroup, RuleContext, build_rule_groups
-from .dashboards import Dashboard, RenderContext, load_dashboards
-from .dashboards.library_panels import LibraryPanel, load_library_panels
-from .datasources import DataSource, load_datasources
-from .environment import Environment, load_environments
+from .adopt.adopt_file import Adoption
+from .alerting.notifications import Notifications
 from .errors import Collector, Problem, UserError, warn
-from .folders import Folder, load_folders
-from .parallel import run_each
-from .secret_guard.door import check_definitions
-from .secrets import Secret
-from .teams import FolderAccess, Team, folder_access, load_teams
+
+if TYPE_CHECKING:  # the models; the loaders are imported where they run (a snapshot's load needs none of them)
+    from .alerting.prometheus_rules import RuleFile
+    from .alerting.rule_groups import GrafanaRuleGroup
+    from .dashboards import Dashboard
+    from .dashboards.library_panels import LibraryPanel
+    from .datasources import DataSource
+    from .environment import Environment
+    from .folders import Folder
+    from .secrets import Secret
+    from .teams import FolderAccess, Team
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Catalog:
 
     @property
     def secrets(self) -> list[Secret]:
-        grafana_auth = Secret(secret_names.GRAFANA_AUTH.name, secret_names.GRAFANA_AUTH.description,
+        grafana_auth = secret_names.Secret(secret_names.GRAFANA_AUTH.name, secret_names.GRAFANA_AUTH.description,
                               self.env.file, "grafana")
         return secret_names.merge([grafana_auth, *(s for d in self.datasources for s in d.secrets),
                                    *self.notifications.secrets])
@@ -111,6 +112,13 @@ def _check_links(env: Environment, datasources: list[DataSource]) -> None:
 def load_catalog(layout: Layout, env: Environment, folders: list[Folder], datasources: list[DataSource],
                  rule_files: list[RuleFile] | None = None, teams: list[Team] | None = None,
                  access: list[FolderAccess] | None = None) -> Catalog:
+    from .adopt.adopt_file import load_adoption
+    from .adopt.declared import declared_keys
+    from .alerting.notifications import load_notifications
+    from .alerting.rule_groups import RuleContext, build_rule_groups
+    from .dashboards import RenderContext, load_dashboards
+    from .dashboards.library_panels import load_library_panels
+
     _check_links(env, datasources)  # data sources first: dashboards are checked against them
     notifications = load_notifications(layout.alerts, env)  # before rules: they name contact points, mute timings
     ctx = RenderContext(env=env, datasources=MappingProxyType({d.uid: d for d in datasources}),
@@ -180,6 +188,14 @@ def definition_folders(layout: Layout) -> list[Path]:
 
 
 def _load_project(root: Path, only: list[str] | None = None, check_secrets: bool = True) -> Project:
+    from .alerting.prometheus_rules import read_rule_files
+    from .datasources import load_datasources
+    from .environment import load_environments
+    from .folders import load_folders
+    from .parallel import run_each
+    from .secret_guard.door import check_definitions
+    from .teams import folder_access, load_teams
+
     layout = Layout(root)
     environments = load_environments(layout.environments, only)
     if check_secrets:  # the door: secrets written into any definition file are refused first, all of them at once

@@ -33,6 +33,7 @@ def run_app(root: Path, outdir: Path, project: Project, published: Path | None =
     ``cdktn synth`` runs ``python main.py``, which loads the project and calls the same ``build``: the stacks are the
     same, and ``make synth`` loads every definition file once.
     """
+    from .bindings.runtime import synthesize
     from .cdk import App
     from .components.state_backend import PUBLISHED_OUTDIR_CONTEXT
 
@@ -43,7 +44,7 @@ def run_app(root: Path, outdir: Path, project: Project, published: Path | None =
     try:
         app = App(outdir=str(outdir), context=context)
         main.build(app, project)
-        app.synth()
+        synthesize(app)
     except UserError:
         raise
     except Exception as exc:  # the engine's own validation (jsii error), e.g. a backend setting it refuses

@@ -5,20 +5,27 @@ string that would reach Grafana.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
-
-import jinja2
 
 from .errors import UserError
 
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    """Jinja, imported when a text first needs it: a run whose project comes from its snapshot renders nothing."""
+    import jinja2
+
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
 
 
 def render(text: str, where: str, context: dict[str, Any]) -> str:
     if "{{" not in text and "{%" not in text:
         return text
+    import jinja2
+
     try:
-        template = _ENV.from_string(text)
+        template = _environment().from_string(text)
     except jinja2.TemplateSyntaxError as exc:
         raise UserError(where, _line(exc.lineno), f"template error: {exc.message}") from None
     try:

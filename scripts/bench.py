@@ -60,7 +60,8 @@ else:
     main.build(app, project)
     t_build = time.perf_counter()
     phases["construct"] = t_build - t_load
-app.synth()
+from grafana_as_code.bindings.runtime import synthesize
+synthesize(app)  # the engine's synth, then the Grafana resources written into each stack
 t_synth = time.perf_counter()
 phases["engine_synth"] = t_synth - t_build
 resources = 0

@@ -31,7 +31,7 @@ def test_every_declared_resource_has_a_binding() -> None:
 
     for tf_type in RESOURCES:
         classes = [c for c in vars(grafana).values() if getattr(c, "TF_TYPE", None) == tf_type
-                   and issubclass(c, GrafanaResource)]
+                   and issubclass(c, GrafanaResource) and not issubclass(c, GrafanaDataSource)]
         assert len(classes) == 1, tf_type
     for tf_type in DATA_SOURCES:
         classes = [c for c in vars(grafana).values() if getattr(c, "TF_TYPE", None) == tf_type
@@ -76,7 +76,7 @@ def test_literal_template_syntax_is_escaped(literal: str, written: str) -> None:
 def test_resources_get_readable_addresses_even_when_names_collide(tmp_path: Path) -> None:
     import json
 
-    from grafana_as_code.bindings.runtime import Component
+    from grafana_as_code.bindings.runtime import Component, synthesize
     from grafana_as_code.cdk import App, TerraformStack
     from imports.grafana import Dashboard, Folder, GrafanaProvider
 
@@ -91,7 +91,7 @@ def test_resources_get_readable_addresses_even_when_names_collide(tmp_path: Path
     Dashboard(dashboards, "ops", logical_id="ops", config_json="{}")
     Folder(folders, "dashboards", logical_id="dashboards", title="D", uid="dashboards")
     Folder(folders, "backend", logical_id="backend", title="B", uid="backend")
-    app.synth()
+    synthesize(app)
     resources = json.loads((tmp_path / "stacks" / "dev" / "cdk.tf.json").read_text())["resource"]
     assert sorted(resources["grafana_folder"]) == ["backend", "dashboards", "ops"]
     assert list(resources["grafana_dashboard"]) == ["ops"]

@@ -63,7 +63,8 @@ def test_the_grafana_token_is_a_secret_of_every_environment() -> None:
 
 
 def test_secret_variables_are_sensitive_required_and_ephemeral_only_when_asked(tmp_path) -> None:
-    from grafana_as_code.cdk import App, TerraformOutput, TerraformStack, engine
+    from grafana_as_code.bindings.runtime import synth_stack
+    from grafana_as_code.cdk import App, TerraformOutput, TerraformStack
     from grafana_as_code.components.secret_variables import SecretVariables
 
     stack = TerraformStack(App(outdir=str(tmp_path)), "secrets")
@@ -71,7 +72,7 @@ def test_secret_variables_are_sensitive_required_and_ephemeral_only_when_asked(t
                                                    Secret("grafana_auth", "Grafana token", "e.yaml", "grafana")],
                                 ephemeral=["grafana_auth"])
     TerraformOutput(stack, "out", value=variables.value("api_token"), sensitive=True)
-    synthesized = json.loads(engine.Testing.synth(stack))
+    synthesized = synth_stack(stack)
     assert synthesized["variable"] == {
         "api_token": {
             "type": "string", "sensitive": True, "nullable": False,

@@ -11,13 +11,14 @@ are left alone.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
-from ..cdk import (Construct, TerraformDataSource, TerraformElement, TerraformProvider,
-                   TerraformProviderGeneratorMetadata, TerraformResourceLifecycle, TerraformStack, jsii_create,
-                   jsii_get, jsii_invoke)
+from ..cdk import (App, Construct, TerraformProvider, TerraformProviderGeneratorMetadata, TerraformResourceLifecycle,
+                   TerraformStack, Testing, jsii_get)
 
 PROVIDER_NAME = "grafana"
 PROVIDER_SOURCE = "grafana/grafana"
@@ -104,33 +105,26 @@ class Reference(str):
     __slots__ = ()
 
 
-class Component(Construct):
-    """A group of resources of one kind (folders, dashboards, ...) in a stack.
+class Component:
+    """A group of resources of one kind (folders, dashboards, ...) in a stack (or in another component).
 
-    Its resources are addressed in the stack by their logical ids (``grafana_folder.intelliflow``), and written by
-    the stack's one ``StackResources`` element.
+    Plain Python, like the resources (see ``StackResources``): its id only names the construct path the engine
+    would give what is in it (``dev/teams/x``, written in each resource's ``//`` metadata).
     """
 
-    def __init__(self, scope: Construct, id: str) -> None:
-        super().__init__(scope, id)
-        if isinstance(scope, TerraformStack):
-            _claim(scope, id)
-            self.stack: TerraformStack = scope
+    def __init__(self, scope: Any, id: str) -> None:
+        if isinstance(scope, Component):
+            self.stack: TerraformStack = scope.stack
+            self.component_path = f"{scope.component_path}/{id}"
         else:
-            self.stack = scope.stack
+            self.stack = scope
+            _claim(scope, id)
+            self.component_path = f"{StackResources.of(scope).stack_name}/{id}"
         _children(scope).append(self)
         self._gac_order: list[Any] = []
-        self._gac_path: str | None = None
-
-    @property
-    def component_path(self) -> str:
-        """The construct path (``dev/teams``), asked of the engine once."""
-        if self._gac_path is None:
-            self._gac_path = self.node.path
-        return self._gac_path
 
 
-def _children(scope: Construct) -> list[Any]:
+def _children(scope: Any) -> list[Any]:
     """Components and resources in the order the engine would list them as constructs (depth first, in order of
     creation): the order the engine concatenates ``moved`` and ``import`` blocks in."""
     if isinstance(scope, Component):
@@ -138,26 +132,26 @@ def _children(scope: Construct) -> list[Any]:
     return StackResources.of(scope).order
 
 
-class StackResources(TerraformElement):
-    """Every Grafana resource of one stack, handed to the engine in one piece at synth.
+class StackResources:
+    """Every Grafana resource of one stack, written into the stack's Terraform JSON once the engine has written it.
 
-    A resource of the bindings is plain Python: creating it costs no call to the engine's Node process (jsii, ~0.35 ms
-    a round trip, and two callbacks per resource at synth). This one element of the stack returns them all from
-    ``to_terraform`` in the engine's own layout (terraform-resource.js ``toTerraform``/``toMetadata`` in cdktn 0.24:
-    the resource under its type and name with ``//`` metadata, ``depends_on``, ``lifecycle``, ``provider``, and
-    ``moved``/``import`` blocks), and the engine merges that into the stack and resolves the tokens in it (secret
-    variables, data source attributes) as it would for its own resources.
+    A resource of the bindings is plain Python: creating and synthesizing it costs no call to the engine's Node
+    process (jsii: a round trip is ~0.35 ms, and the engine asks a resource for its attributes twice per synth, with
+    all of them serialized both ways). The engine writes what is its own (the terraform block, backend, provider,
+    variables, data sources, overrides); ``synthesize`` then adds the resources in the engine's own layout
+    (terraform-resource.js ``toTerraform``/``toMetadata`` in cdktn 0.24: each resource under its type and name with
+    its ``//`` metadata, ``depends_on``, ``lifecycle``, ``provider``, and the stack's ``moved``/``import`` blocks).
+    Their references are Terraform expressions already (``Reference``), so nothing in them needs the engine's
+    token resolution.
     """
 
-    ID = "grafana-resources"
-
     def __init__(self, stack: TerraformStack) -> None:
-        super().__init__(stack, self.ID)
-        _claim(stack, self.ID)
         self.stack_name: str = stack.node.id
         self.order: list[Any] = []
         self.by_address: dict[str, GrafanaResource] = {}
-        self._rendered: dict[str, Any] | None = None
+        self.variables: dict[str, dict[str, Any]] = {}  # variable blocks by name (SecretVariables)
+        app = stack.node.root
+        app.__dict__.setdefault("_gac_stacks", []).append(self)
 
     @classmethod
     def of(cls, stack: TerraformStack) -> "StackResources":
@@ -179,33 +173,80 @@ class StackResources(TerraformElement):
         walk(self.order)
         return out
 
-    def _render(self) -> dict[str, Any]:
-        # The engine asks twice per synth (a preparing resolve, then the real one); resources never change once
-        # the stack is built, so they are converted once.
-        if self._rendered is None:
-            resource: dict[str, dict[str, Any]] = {}
-            moved, imports = [], []
-            for item in self.resources():
-                resource.setdefault(item.TF_TYPE, {})[item._gac_name] = item._gac_block()
-                if item._gac_moved_from is not None:
-                    moved.append({"to": item._gac_fqn, "from": item._gac_moved_from})
-                if item._gac_imported_id is not None:
-                    imports.append({"id": item._gac_imported_id, "to": item._gac_fqn})
-            self._rendered = {key: value for key, value in
-                              (("resource", resource), ("moved", moved), ("import", imports)) if value}
-        return self._rendered
-
-    def to_terraform(self) -> Any:
-        return self._render()
-
-    def to_metadata(self) -> Any:
+    def render(self) -> dict[str, Any]:
+        """The stack's ``resource``, ``moved`` and ``import`` blocks, and the ``//`` metadata the engine keeps of them."""
+        resource: dict[str, dict[str, Any]] = {}
+        data: dict[str, dict[str, Any]] = {}
+        moved, imports = [], []
         metadata: dict[str, dict[str, list[str]]] = {}
         for item in self.resources():
-            if item._gac_imported_id is not None:
-                metadata.setdefault("imports", {}).setdefault(item.TF_TYPE, []).append(item._gac_name)
+            (data if item._GAC_DATA else resource).setdefault(item.TF_TYPE, {})[item._gac_name] = item._gac_block()
             if item._gac_moved_from is not None:
+                moved.append({"to": item._gac_fqn, "from": item._gac_moved_from})
                 metadata.setdefault("moved", {}).setdefault(item.TF_TYPE, []).append(item._gac_name)
-        return metadata
+            if item._gac_imported_id is not None:
+                imports.append({"id": item._gac_imported_id, "to": item._gac_fqn})
+                metadata.setdefault("imports", {}).setdefault(item.TF_TYPE, []).append(item._gac_name)
+        blocks = {key: value for key, value in (("resource", resource), ("data", data), ("variable", self.variables),
+                                                ("moved", moved), ("import", imports)) if value}
+        return {**blocks, "//": {"metadata": metadata}} if metadata else blocks
+
+    def merge_into(self, tf: dict[str, Any]) -> None:
+        """Add the rendered blocks to the engine's JSON of the stack, as the engine merges its elements' (lists
+        are concatenated, objects merged); a resource the engine already holds under the same address is a bug."""
+        _merge(tf, self.render(), self.stack_name)
+
+
+def _merge(target: dict[str, Any], source: dict[str, Any], where: str) -> None:
+    for key, value in source.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value, f"{where}.{key}")
+        elif isinstance(value, list) and isinstance(target.get(key), list):
+            target[key] = target[key] + value
+        elif key in target:
+            raise ValueError(f"{where}.{key} is written twice")
+        else:
+            target[key] = value
+
+
+def synthesize(app: App) -> None:
+    """``app.synth()``, then every stack's Grafana resources written into its ``cdk.tf.json``."""
+    app.synth()
+    stacks = app.__dict__.get("_gac_stacks", [])
+    if not stacks:
+        return
+    outdir = Path(app.outdir)
+    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    for element in stacks:
+        path = outdir / manifest["stacks"][element.stack_name]["synthesizedStackPath"]
+        tf = json.loads(path.read_text(encoding="utf-8"))
+        element.merge_into(tf)
+        path.write_bytes(stack_json(tf))
+
+
+def synth_stack(stack: TerraformStack) -> dict[str, Any]:
+    """One stack's Terraform JSON as ``synthesize`` writes it, without writing anything and, like the engine's
+    ``Testing.synth``, without the ``//`` metadata (for tests)."""
+    tf = json.loads(Testing.synth(stack))
+    element = stack.__dict__.get("_gac_resources")
+    if element is not None:
+        rendered = element.render()
+        rendered.pop("//", None)
+        for kind in ("resource", "data"):
+            for bodies in rendered.get(kind, {}).values():
+                for body in bodies.values():
+                    body.pop("//", None)
+        _merge(tf, rendered, element.stack_name)
+    return tf
+
+
+def stack_json(tf: dict[str, Any]) -> bytes:
+    """The engine's layout (keys sorted, two-space indents, UTF-8 as is); ASCII escapes for text that is no valid
+    UTF-8 (a lone surrogate from an escaped export), so the file is always valid JSON."""
+    try:
+        return json.dumps(tf, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(tf, indent=2, sort_keys=True).encode("ascii")
 
 
 _LIFECYCLE_KEYS = {"createBeforeDestroy": "create_before_destroy", "preventDestroy": "prevent_destroy",
@@ -220,8 +261,9 @@ class GrafanaResource:
     """
 
     TF_TYPE: ClassVar[str]
+    _GAC_DATA: ClassVar[bool] = False  # a data source (GrafanaDataSource)
 
-    def __init__(self, scope: Construct, id: str, attributes: dict[str, Any], *,
+    def __init__(self, scope: Component, id: str, attributes: dict[str, Any], *,
                  logical_id: str | None = None, depends_on: Sequence[Any] | None = None,
                  lifecycle: TerraformResourceLifecycle | Mapping[str, Any] | None = None,
                  provider: TerraformProvider | None = None) -> None:
@@ -230,14 +272,16 @@ class GrafanaResource:
             raise TypeError(f"{self.TF_TYPE} {id!r}: resources are created in a Component, with a logical_id")
         element = StackResources.of(stack)
         self._gac_name = logical_id
-        self._gac_fqn = f"{self.TF_TYPE}.{logical_id}"
+        self._gac_fqn = f"data.{self.TF_TYPE}.{logical_id}" if self._GAC_DATA else f"{self.TF_TYPE}.{logical_id}"
         if self._gac_fqn in element.by_address:
             raise ValueError(f"{element.stack_name}: {self._gac_fqn} is declared twice")
         element.by_address[self._gac_fqn] = self
         # The construct path the engine would give it (it is written in the resource's "//" metadata): in the
-        # stack when its id is free there, else in its component.
-        placed = _claim(stack, logical_id)
-        self._gac_path = f"{element.stack_name}/{logical_id}" if placed else f"{scope.component_path}/{id}"
+        # stack when its id is free there, else in its component. Data sources have a namespace of their own in
+        # Terraform, but construct ids are shared in the stack: theirs get a "data-" prefix.
+        placed = _claim(stack, f"data.{logical_id}" if self._GAC_DATA else logical_id)
+        construct_id = f"data-{logical_id}" if self._GAC_DATA else logical_id
+        self._gac_path = f"{element.stack_name}/{construct_id}" if placed else f"{scope.component_path}/{id}"
         (element.order if placed else _children(scope)).append(self)
         self._tf_attributes = attributes
         self._meta: dict[str, Any] = {}
@@ -290,42 +334,22 @@ def resource_at(stack: TerraformStack, address: str) -> GrafanaResource | None:
     return element.by_address.get(address) if element is not None else None
 
 
-class GrafanaDataSource(TerraformDataSource):
+class GrafanaDataSource(GrafanaResource):
     """A data source of the Grafana provider (``data "grafana_team" "x"``): reads an object Terraform does not
-    manage, such as a team synced from an identity provider. Placed in the stack under its logical id, like
-    ``GrafanaResource``; attributes are converted once, at synth."""
+    manage, such as a team synced from an identity provider. Plain Python, like ``GrafanaResource``."""
 
-    TF_TYPE: ClassVar[str]
+    _GAC_DATA = True
 
-    def __init__(self, scope: Construct, id: str, attributes: dict[str, Any], *,
+    def __init__(self, scope: Component, id: str, attributes: dict[str, Any], *,
                  logical_id: str | None = None, depends_on: Sequence[Any] | None = None,
                  provider: TerraformProvider | None = None) -> None:
-        config: dict[str, Any] = {"terraformResourceType": self.TF_TYPE, "terraformGeneratorMetadata": _METADATA}
-        if depends_on:
-            config["dependsOn"] = list(depends_on)
-        if provider is not None:
-            config["provider"] = provider
-        stack = getattr(scope, "stack", None) if logical_id is not None else None
-        placed = stack is not None and _claim(stack, f"data.{logical_id}")
-        # Data sources have a namespace of their own in Terraform (data.grafana_team.x), but construct ids are
-        # shared within the stack: the construct id gets a "data-" prefix and the logical id is overridden.
-        jsii_create(self.__class__, self, [stack, f"data-{logical_id}", config] if placed else [scope, id, config])
-        self._tf_attributes = attributes
-        self._synthesized: dict[str, Any] | None = None
-        self._references: dict[str, Any] = {}
-        if logical_id is not None:
-            jsii_invoke(self, "overrideLogicalId", [logical_id])
+        super().__init__(scope, id, attributes, logical_id=logical_id, depends_on=depends_on, provider=provider)
 
-    def _reference(self, getter: str, name: str) -> Any:
-        """A token for one of this data source's attributes (``${data.grafana_team.x.team_id}`` once resolved)."""
-        if name not in self._references:
-            self._references[name] = jsii_invoke(self, getter, [name])
-        return self._references[name]
+    def move_from_id(self, address: str) -> None:
+        raise TypeError("a data source is read, not moved")
 
-    def _synthesize_attributes(self) -> dict[str, Any]:
-        if self._synthesized is None:
-            self._synthesized = to_terraform(self._tf_attributes)
-        return self._synthesized
+    def import_from(self, import_id: str) -> None:
+        raise TypeError("a data source is read, not imported")
 
 
 class GrafanaProviderBase(TerraformProvider):

@@ -14,6 +14,8 @@ from .library_panels import LibraryPanels
 
 def library_panel_uids(dashboard: Dashboard) -> list[str]:
     """Uids of the library panels a dashboard shows, sorted (the loader has checked that they exist)."""
+    if '"libraryPanel"' not in dashboard.config_json():  # most show none: no need to read the JSON back
+        return []
     return sorted({panel["libraryPanel"]["uid"] for panel in panels_of(dashboard.config)
                    if hasattr(panel.get("libraryPanel"), "get") and isinstance(panel["libraryPanel"].get("uid"), str)})
 

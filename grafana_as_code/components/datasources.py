@@ -1,11 +1,13 @@
 """Data sources of one environment; secrets are referenced as sensitive variables, never written."""
 from __future__ import annotations
 
+import json
+
 from imports.grafana import DataSource as DataSourceResource
 
-from ..bindings.runtime import Component
+from ..bindings.runtime import Component, Reference
 from ..readback import canonical_header
-from ..cdk import Construct, Fn
+from ..cdk import Construct
 from ..datasources import DataSource
 from ..secrets import Secret
 from ..uids import terraform_name
@@ -31,10 +33,24 @@ class DataSources(Component):
                 basic_auth_username=source.basic_auth_username,
                 database_name=source.database_name, username=source.username,
                 json_data_encoded=source.json_data_encoded(),
-                secure_json_data_encoded=Fn.jsonencode(secure) if secure else None,
+                secure_json_data_encoded=jsonencode(secure) if secure else None,
                 http_headers=headers,
             )
 
     def uid(self, uid: str) -> str:
         """A reference to the data source's uid, so Terraform creates it before the rules that query it."""
         return self._by_uid[uid].uid
+
+
+def jsonencode(values: dict[str, str]) -> Reference:
+    """``${jsonencode({"password" = var.x})}``: the object of secret references, encoded by Terraform at plan time
+    (what the engine's ``Fn.jsonencode`` writes; keys are written as quoted HCL strings)."""
+    items = ", ".join(f"{json.dumps(key)} = {_expression(value)}" for key, value in values.items())
+    return Reference(f"${{jsonencode({{{items}}})}}")
+
+
+def _expression(value: str) -> str:
+    """A reference's expression without its ``${…}``; a literal as a quoted string."""
+    if isinstance(value, Reference) and value.startswith("${") and value.endswith("}"):
+        return value[2:-1]
+    return json.dumps(value)

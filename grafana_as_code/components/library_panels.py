@@ -14,7 +14,7 @@ from imports.grafana import LibraryPanel as LibraryPanelResource
 
 from ..bindings.runtime import Component
 from ..cdk import Construct
-from ..dashboards.library_panels import LibraryPanel
+from ..dashboards.model import LibraryPanel
 from ..uids import terraform_name
 from .folders import FolderTree
 

@@ -18,10 +18,8 @@ every problem. Variables (``$job``) belong to the dashboards that show the panel
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +30,7 @@ from ..templating import render
 from ..uids import check_uid
 from ..yaml_io import Fields, display_path, read_text
 from .datasource_refs import DataSourceResolver, variable_in
-from .layout import DEFAULT_SIZE
-from .model import RenderContext
+from .model import LibraryPanel, RenderContext  # noqa: F401  (LibraryPanel: defined with the models)
 from .normalize import normalize_export
 from .panels import panel_type, render_panel, size
 from .schema_file import schema_version
@@ -47,35 +44,6 @@ ELEMENT_INSTANCE_KEYS = frozenset({"id", "orgId", "folderId", "folderUid", "fold
 # Keys of the model that belong to one placement in one dashboard, not to the shared panel.
 MODEL_INSTANCE_KEYS = ("id", "libraryPanel")
 _PANEL_ONE = re.compile(r"""^, panel 1(?: '[^']*'| "[^"]*")?(?=,|$)""")  # the one panel of the stand-in dashboard
-
-
-@dataclass(frozen=True)
-class LibraryPanel:
-    uid: str
-    name: str
-    folder_uid: str | None  # None: the General folder
-    file: str
-    model: Mapping[str, Any]  # the panel JSON Grafana stores (frozen)
-
-    @property
-    def type(self) -> str:
-        return str(self.model.get("type") or "")
-
-    @property
-    def title(self) -> str:
-        return str(self.model.get("title") or self.name)
-
-    def default_size(self) -> tuple[int, int]:
-        """(width, height) in a dashboard that does not say: the model's gridPos, else the type's default."""
-        grid = self.model.get("gridPos")
-        if isinstance(grid, Mapping) and isinstance(grid.get("w"), int) and isinstance(grid.get("h"), int):
-            return grid["w"], grid["h"]
-        return DEFAULT_SIZE.get(self.type, (12, 8))
-
-    def model_json(self) -> str:
-        """Canonical JSON for ``model_json``; ``description`` and ``type`` are always present because the
-        provider's StateFunc (normalizeLibraryPanelModelJSON) adds them as "" otherwise, which would read as drift."""
-        return json.dumps(thaw(self.model), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def reference(panel: LibraryPanel) -> dict[str, str]:

@@ -20,9 +20,11 @@ reported as warnings by the structure check.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 from ..dashboard_panels import panels_of
 from ..errors import warn

@@ -61,7 +61,8 @@ POLICY = Policy("p/_root.yaml", "mail", Timings(group_by=("alertname",), group_w
 # synthesis would be credited to the first test alone.
 @pytest.fixture
 def stack(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from grafana_as_code.cdk import App, TerraformOutput, TerraformStack, engine
+    from grafana_as_code.bindings.runtime import synth_stack
+    from grafana_as_code.cdk import App, TerraformOutput, TerraformStack
     from grafana_as_code.components.notifications import NotificationResources
     from grafana_as_code.components.secret_variables import SecretVariables
 
@@ -73,7 +74,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> dict:
     # what rules that notify directly reference
     TerraformOutput(stack, "contact_point", value=resources.contact_point("pager"))
     TerraformOutput(stack, "mute_timing", value=resources.mute_timing("nights"))
-    return json.loads(engine.Testing.synth(stack))
+    return synth_stack(stack)
 
 
 @pytest.fixture
@@ -141,7 +142,8 @@ def test_templates_and_mute_timings(resources: dict) -> None:
 
 
 def test_the_innermost_level_inherits_the_roots_group_by(tmp_path: Path) -> None:
-    from grafana_as_code.cdk import App, TerraformStack, engine
+    from grafana_as_code.bindings.runtime import synth_stack
+    from grafana_as_code.cdk import App, TerraformStack
     from grafana_as_code.components.notifications import NotificationResources
     from grafana_as_code.components.secret_variables import SecretVariables
 
@@ -150,7 +152,7 @@ def test_the_innermost_level_inherits_the_roots_group_by(tmp_path: Path) -> None
     policy = Policy("p/_root.yaml", "mail", Timings(group_by=("alertname", "team")), (chain,))
     NotificationResources(stack, "notifications", Notifications(contact_points=(MAIL,), policy=policy),
                           SecretVariables(stack, "secrets", []))
-    tree = json.loads(engine.Testing.synth(stack))["resource"]["grafana_notification_policy"]["policy"]
+    tree = synth_stack(stack)["resource"]["grafana_notification_policy"]["policy"]
     level = tree
     for _ in range(5):
         (level,) = level["policy"]
@@ -158,13 +160,14 @@ def test_the_innermost_level_inherits_the_roots_group_by(tmp_path: Path) -> None
 
 
 def test_no_policy_tree_means_no_policy_resource(tmp_path: Path) -> None:
-    from grafana_as_code.cdk import App, TerraformStack, engine
+    from grafana_as_code.bindings.runtime import synth_stack
+    from grafana_as_code.cdk import App, TerraformStack
     from grafana_as_code.components.notifications import NotificationResources
     from grafana_as_code.components.secret_variables import SecretVariables
 
     stack = TerraformStack(App(outdir=str(tmp_path)), "empty")
     NotificationResources(stack, "notifications", Notifications(contact_points=(MAIL,)),
                           SecretVariables(stack, "secrets", []))
-    resources = json.loads(engine.Testing.synth(stack))["resource"]
+    resources = synth_stack(stack)["resource"]
     assert "grafana_notification_policy" not in resources
     assert "org_id" not in resources["grafana_contact_point"]["mail"]

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from ...errors import Problem, warn
-from ..legacy_rows import MIGRATED_BY_GRAFANA
-from ..model import Dashboard, RenderContext
-from .library_refs import as_shown, library_reference_problems
-from .queries import collect_queries, parse_problems
-from .references import reference_problems
-from .schema import schema_problems
-from .structure import structure_problems
+
+if TYPE_CHECKING:
+    from ..model import Dashboard, RenderContext
 
 
 def is_export(dashboard: Dashboard) -> bool:
@@ -29,6 +27,15 @@ def validate_dashboards(dashboards: list[tuple[Dashboard, dict[str, Any]]], ctx:
 
     For exported JSON, a schema mismatch or a grid defect left after ``repair`` is a warning: Grafana's API
     stores any dashboard object and its frontend copes (it does not validate against the schema)."""
+    # The checks are imported here, not with the package: a run whose project comes from its snapshot
+    # (project_snapshot.py) imports the query report alone.
+    from ..legacy_rows import MIGRATED_BY_GRAFANA
+    from .library_refs import as_shown, library_reference_problems
+    from .queries import collect_queries, parse_problems
+    from .references import reference_problems
+    from .schema import schema_problems
+    from .structure import structure_problems
+
     problems: list[Problem] = []
     known = {d.uid for d, _ in dashboards}
     queries = []

@@ -5,9 +5,12 @@ import json
 from functools import lru_cache
 from typing import Any
 
-import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where used: a run whose project comes from its snapshot validates nothing
+    import jsonschema_rs
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 from ...errors import Problem
 from ..model import Dashboard
@@ -17,6 +20,8 @@ from .locations import place
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(dashboard_schema())
 
 
@@ -29,6 +34,8 @@ def schema_validator() -> Draft202012Validator:
 def _fast_validator() -> jsonschema_rs.Draft202012Validator:
     """A compiled validator for the same schema: it only says valid or not, and nearly every dashboard is valid,
     so the slower validator above runs only to locate and explain the violations of an invalid one."""
+    import jsonschema_rs
+
     return jsonschema_rs.Draft202012Validator(dashboard_schema())
 
 
@@ -54,6 +61,8 @@ def _field(config: dict[str, Any], uid: str, path: list[Any]) -> str:
 
 
 def _specific(error: ValidationError) -> ValidationError:
+    from jsonschema.exceptions import best_match
+
     return best_match(error.context) if error.context else error
 
 
