@@ -88,3 +88,16 @@ def test_secret_variables_are_sensitive_required_and_ephemeral_only_when_asked(t
         },
     }
     assert synthesized["output"]["out"]["value"] == "${var.api_token}"
+
+
+def test_a_secret_variable_is_declared_once_and_only_declared_ones_are_referenced(tmp_path) -> None:
+    from grafana_as_code.cdk import App, TerraformStack
+    from grafana_as_code.components.secret_variables import SecretVariables
+
+    stack = TerraformStack(App(outdir=str(tmp_path)), "secrets")
+    token = Secret("api_token", "API token", "a.yaml", "token")
+    with pytest.raises(ValueError, match="variable api_token is declared twice"):
+        SecretVariables(stack, "secrets", [token, token])
+    variables = SecretVariables(TerraformStack(App(outdir=str(tmp_path / "b")), "other"), "secrets", [token])
+    with pytest.raises(KeyError, match="slack_token"):  # a reference to nothing would fail only at plan time
+        variables.value("slack_token")

@@ -171,3 +171,21 @@ def test_no_policy_tree_means_no_policy_resource(tmp_path: Path) -> None:
     resources = synth_stack(stack)["resource"]
     assert "grafana_notification_policy" not in resources
     assert "org_id" not in resources["grafana_contact_point"]["mail"]
+
+
+def test_a_contact_point_named_like_the_component_is_placed_under_it(tmp_path: Path) -> None:
+    """Construct paths in the `//` metadata: a name taken in the stack (here by the component) puts the resource
+    under its component's path, as the engine's construct tree would."""
+    from grafana_as_code.bindings.runtime import StackResources
+    from grafana_as_code.cdk import App, TerraformStack
+    from grafana_as_code.components.notifications import NotificationResources
+    from grafana_as_code.components.secret_variables import SecretVariables
+
+    stack = TerraformStack(App(outdir=str(tmp_path)), "dev")
+    named = ContactPoint("alerting", "cp/alerting.yaml", MAIL.integrations)
+    NotificationResources(stack, "alerting", Notifications(contact_points=(named, MAIL)),
+                          SecretVariables(stack, "secrets", []))
+    points = StackResources.of(stack).render()["resource"]["grafana_contact_point"]
+    assert points["alerting"]["//"]["metadata"] == {"path": "dev/alerting/contact-point-alerting",
+                                                   "uniqueId": "alerting"}
+    assert points["mail"]["//"]["metadata"] == {"path": "dev/mail", "uniqueId": "mail"}
