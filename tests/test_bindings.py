@@ -97,3 +97,20 @@ def test_resources_get_readable_addresses_even_when_names_collide(tmp_path: Path
     assert list(resources["grafana_dashboard"]) == ["ops"]
     paths = {r["//"]["metadata"]["path"] for t in resources.values() for r in t.values()}
     assert paths == {"dev/ops", "dev/dashboards/ops", "dev/folders/dashboards", "dev/folders/backend"}
+
+
+def test_two_objects_at_one_terraform_address_are_a_user_error(tmp_path: Path) -> None:
+    """Grafana uids may start with a digit, Terraform names may not: "1abc" and "_1abc" both become "_1abc"."""
+    from grafana_as_code.bindings.runtime import Component
+    from grafana_as_code.cdk import App, TerraformStack
+    from grafana_as_code.errors import UserError
+    from grafana_as_code.uids import terraform_name
+    from imports.grafana import Dashboard
+
+    dashboards = Component(TerraformStack(App(outdir=str(tmp_path)), "dev"), "dashboards")
+    Dashboard(dashboards, "1abc", logical_id=terraform_name("1abc"), config_json="{}")
+    with pytest.raises(UserError) as raised:
+        Dashboard(dashboards, "_1abc", logical_id=terraform_name("_1abc"), config_json="{}")
+    assert str(raised.value) == ("stack dev: grafana_dashboard._1abc: two objects have this Terraform address (their "
+                                 "uids or names differ only in characters a Terraform name cannot hold: '_1abc' and "
+                                 "'1abc'); rename one")

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from ..cdk import (App, Construct, TerraformProvider, TerraformProviderGeneratorMetadata, TerraformResourceLifecycle,
                    TerraformStack, Testing, jsii_get)
+from ..errors import UserError
 
 PROVIDER_NAME = "grafana"
 PROVIDER_SOURCE = "grafana/grafana"
@@ -274,8 +275,13 @@ class GrafanaResource:
         self._gac_name = logical_id
         self._gac_fqn = f"data.{self.TF_TYPE}.{logical_id}" if self._GAC_DATA else f"{self.TF_TYPE}.{logical_id}"
         if self._gac_fqn in element.by_address:
-            raise ValueError(f"{element.stack_name}: {self._gac_fqn} is declared twice")
+            # e.g. uids "1abc" and "_1abc": a Terraform name cannot start with a digit, so both are "_1abc"
+            raise UserError(f"stack {element.stack_name}", self._gac_fqn,
+                            f"two objects have this Terraform address (their uids or names differ only in "
+                            f"characters a Terraform name cannot hold: {id!r} and "
+                            f"{element.by_address[self._gac_fqn]._gac_id!r}); rename one")
         element.by_address[self._gac_fqn] = self
+        self._gac_id = id
         # The construct path the engine would give it (it is written in the resource's "//" metadata): in the
         # stack when its id is free there, else in its component. Data sources have a namespace of their own in
         # Terraform, but construct ids are shared in the stack: theirs get a "data-" prefix.
