@@ -173,7 +173,7 @@ def test_no_policy_tree_means_no_policy_resource(tmp_path: Path) -> None:
     assert "org_id" not in resources["grafana_contact_point"]["mail"]
 
 
-def test_a_contact_point_named_like_the_component_is_placed_under_it(tmp_path: Path) -> None:
+def test_objects_named_like_their_component_are_placed_under_it(tmp_path: Path) -> None:
     """Construct paths in the `//` metadata: a name taken in the stack (here by the component) puts the resource
     under its component's path, as the engine's construct tree would."""
     from grafana_as_code.bindings.runtime import StackResources
@@ -181,11 +181,22 @@ def test_a_contact_point_named_like_the_component_is_placed_under_it(tmp_path: P
     from grafana_as_code.components.notifications import NotificationResources
     from grafana_as_code.components.secret_variables import SecretVariables
 
-    stack = TerraformStack(App(outdir=str(tmp_path)), "dev")
+    def paths(component: str, notifications: Notifications) -> dict[str, dict[str, str]]:
+        stack = TerraformStack(App(outdir=str(tmp_path / component)), "dev")
+        NotificationResources(stack, component, notifications, SecretVariables(stack, "secrets", []))
+        rendered = StackResources.of(stack).render()["resource"]
+        return {f"{kind}.{name}": body["//"]["metadata"]["path"]
+                for kind, bodies in rendered.items() for name, body in bodies.items()}
+
     named = ContactPoint("alerting", "cp/alerting.yaml", MAIL.integrations)
-    NotificationResources(stack, "alerting", Notifications(contact_points=(named, MAIL)),
-                          SecretVariables(stack, "secrets", []))
-    points = StackResources.of(stack).render()["resource"]["grafana_contact_point"]
-    assert points["alerting"]["//"]["metadata"] == {"path": "dev/alerting/contact-point-alerting",
-                                                   "uniqueId": "alerting"}
-    assert points["mail"]["//"]["metadata"] == {"path": "dev/mail", "uniqueId": "mail"}
+    template = MessageTemplate("alerting", "t/alerting.tmpl", '{{ define "a" }}a{{ end }}', ("a",))
+    timing = MuteTiming("alerting", "m/alerting.yaml", NIGHTS.intervals)
+    assert paths("alerting", Notifications(contact_points=(named, MAIL), templates=(template,),
+                                           mute_timings=(timing,))) == {
+        "grafana_contact_point.alerting": "dev/alerting/contact-point-alerting",
+        "grafana_contact_point.mail": "dev/mail",
+        "grafana_message_template.alerting": "dev/alerting/template-alerting",
+        "grafana_mute_timing.alerting": "dev/alerting/mute-timing-alerting"}
+    policy = Policy("p/_root.yaml", "mail", Timings(group_by=("alertname",)), ())
+    assert paths("policy", Notifications(contact_points=(MAIL,), policy=policy)) == {
+        "grafana_contact_point.mail": "dev/mail", "grafana_notification_policy.policy": "dev/policy/policy"}
