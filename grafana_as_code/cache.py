@@ -113,6 +113,19 @@ def caching(root: Path) -> Iterator[Cache | None]:
         cache.close()
 
 
+def active_cache() -> Cache | None:
+    """The cache of the enclosing ``caching`` block (None outside one, or with ``GAC_CACHE=0``)."""
+    return _active.get()
+
+
+def entry_key(kind: str, parts: tuple[bytes | str, ...]) -> str:
+    """The key of a result: what it is, the code that computes it, and everything it depends on."""
+    digest = hashlib.sha256(f"{kind}\0{code_version()}".encode())
+    for part in parts:
+        digest.update(b"\0" + (part if isinstance(part, bytes) else part.encode()))
+    return digest.hexdigest()
+
+
 def cached(kind: str, parts: tuple[bytes | str, ...], compute: Callable[[], Any],
            encode: Callable[[Any], Any], decode: Callable[[Any], Any]) -> Any:
     """``compute()``, or its stored result for the same ``parts`` (and code). ``encode`` turns the result into
@@ -120,10 +133,7 @@ def cached(kind: str, parts: tuple[bytes | str, ...], compute: Callable[[], Any]
     cache = _active.get()
     if cache is None or any(part is None for part in parts):
         return compute()
-    digest = hashlib.sha256(f"{kind}\0{code_version()}".encode())
-    for part in parts:
-        digest.update(b"\0" + (part if isinstance(part, bytes) else part.encode()))
-    key = digest.hexdigest()
+    key = entry_key(kind, parts)
     stored = cache.get(key)
     if stored is not None:
         entry = json.loads(stored)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .cache import caching
 from .errors import Problem, UserError
 from .loading import load_reported
 from .project import Project
@@ -97,7 +98,8 @@ def synth(root: Path, outdir: Path, environments: list[str] | None, schema: str 
             progress(f"Validating against provider schema {schema_path}…")
             problems = validate_outdir(staging, schema_path)
         progress("Scanning the output for secrets…")
-        problems += scan_outdir(staging, outdir)  # the exit: nothing that looks like a secret is published
+        with caching(root):  # lines scanned clean in an earlier run are not scanned again (secret_guard/remembered.py)
+            problems += scan_outdir(staging, outdir)  # the exit: nothing that looks like a secret is published
         if problems:
             raise UserError(problems)
         publish(staging, outdir)

@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 
 from ..errors import Problem
-from .scanner import Finding, Value, json_values, scan
+from .json_strings import DistinctStrings, json_values
+from .scanner import Finding, Value, detect, scan
 
 FIX = "name it as a secret instead ({secret: <name>} in its definition file, the value set as TF_VAR_<name>)"
 
@@ -22,16 +23,27 @@ def _problem(finding: Finding) -> Problem:
 
 
 def scan_outdir(staging: Path, published_as: Path) -> list[Problem]:
-    """Findings in every JSON file of a staged output, located as the file will be called once published."""
-    values: list[Value] = []
+    """Findings in every JSON file of a staged output, located as the file will be called once published.
+
+    The scan costs per distinct string, not per stack: the distinct (key, text) pairs of every file are scanned once
+    (the same dashboard recurs in every environment), and only the files holding a finding are read again for
+    its places.
+    """
+    documents: list[tuple[str, object]] = []
     for path in sorted(staging.rglob("*.json")):
         where = str(published_as / path.relative_to(staging))
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            documents.append((where, json.loads(path.read_text(encoding="utf-8"))))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             # We wrote these files a moment ago; one we cannot read is not one we may publish unchecked.
             return [Problem(where, "", f"cannot scan for secrets: {exc}")]
-        values.extend(json_values(document, where))
+    strings = DistinctStrings()
+    pairs = [strings.of(document) for _, document in documents]
+    found = detect(set().union(*pairs))
+    if not found:
+        return []
+    values = [value for (where, document), held in zip(documents, pairs) if not held.isdisjoint(found)
+              for value in json_values(document, where) if (value.key, value.text) in found]
     return [_problem(finding) for finding in scan(values)]
 
 

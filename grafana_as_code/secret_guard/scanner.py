@@ -21,6 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from . import remembered
+from . import sieve
+
 # Every detector detect-secrets ships (1.5.0) but IPPublicDetector; the entropy limits are its defaults.
 PLUGINS = (
     "AWSKeyDetector", "ArtifactoryDetector", "AzureStorageKeyDetector", "Base64HighEntropyString",
@@ -52,6 +55,7 @@ SCAN_FILENAME = "values.json"
 # Words this long inside a longer text are scanned on their own (tokens are longer; words of prose are shorter).
 MIN_WORD = 16
 _WORD_SEPARATORS = re.compile(r"[\s`'\"|,;()<>\[\]{}]+")
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -74,19 +78,21 @@ class Finding:
         return f"looks like a secret ({self.detector})"
 
 
-def _lines(value: Value) -> Iterable[str]:
-    key = json.dumps(value.key)
-    for part in value.text.splitlines() or [value.text]:
+def _lines(key: str, text: str) -> Iterable[str]:
+    """The scanner's lines for a text under a key: ``"key": "line"`` for each line of it, and ``"word before":
+    "long word"`` for each long word of a line with spaces."""
+    quoted_key = json.dumps(key)
+    for part in text.splitlines() or [text]:
         stripped = part.strip()
         if not stripped:
             continue
-        yield f"{key}: {json.dumps(stripped)}"
-        if re.search(r"\s", stripped):
+        yield f"{quoted_key}: {json.dumps(stripped)}"
+        if _SPACE.search(stripped):
             words = [w for w in _WORD_SEPARATORS.split(stripped) if w]
             for previous, word in zip(["", *words], words):
                 if len(word) >= MIN_WORD:
                     # The word before gives the context a key would: "uid 3f78…", "password: …", "Bearer …".
-                    word_key = _bare_key(previous) or value.key
+                    word_key = _bare_key(previous) or key
                     yield f"{json.dumps(word_key)}: {json.dumps(word)}"
 
 
@@ -98,22 +104,38 @@ def _bare_key(word: str) -> str:
 
 def scan(values: Iterable[Value]) -> list[Finding]:
     """Every value that looks like a secret, once per place, sorted; the secret itself is never returned."""
-    # The same text under the same key recurs across stacks and dashboards: make its lines once.
-    by_text: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for value in values:
-        by_text.setdefault((value.key, value.text), []).append((value.where, value.field))
-    places: dict[str, list[tuple[str, str]]] = {}
-    for (key, text), where in by_text.items():
-        for line in _lines(Value("", "", key, text)):
-            places.setdefault(line, []).extend(where)
-    if not places:
-        return []
-    lines = list(places)
+    values = list(values)
+    found = detect({(value.key, value.text) for value in values})
     detectors: dict[tuple[str, str], set[str]] = {}
-    for index, found in _detect(lines).items():
-        for place in places[lines[index]]:
-            detectors.setdefault(place, set()).update(found)
-    return sorted(Finding(where, field, ", ".join(sorted(found))) for (where, field), found in detectors.items())
+    for value in values:
+        if (value.key, value.text) in found:
+            detectors.setdefault((value.where, value.field), set()).update(found[(value.key, value.text)])
+    return sorted(Finding(where, field, ", ".join(sorted(names))) for (where, field), names in detectors.items())
+
+
+def detect(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+    """The detectors that fire on each (key, text) that looks like a secret; the others are left out.
+
+    Each distinct line is looked at once: lines no detector can fire on are skipped (``sieve``), lines the project
+    cache remembers as clean too (``remembered``), and the rest go through detect-secrets in one batch.
+    """
+    places: dict[str, list[tuple[str, str]]] = {}
+    for pair in pairs:
+        for line in _lines(*pair):
+            places.setdefault(line, []).append(pair)
+    sieved = sieve.applies()
+    lines = [line for line in places if not sieved or sieve.may_hold_secret(line)]
+    known_clean = remembered.clean(lines)
+    lines = [line for line in lines if line not in known_clean]
+    if not lines:
+        return {}
+    found: dict[tuple[str, str], set[str]] = {}
+    detected = _detect(lines)
+    for index, names in detected.items():
+        for pair in places[lines[index]]:
+            found.setdefault(pair, set()).update(names)
+    remembered.remember_clean(line for index, line in enumerate(lines) if index not in detected)
+    return found
 
 
 def _detect(lines: list[str]) -> dict[int, set[str]]:
@@ -149,45 +171,3 @@ def _detect(lines: list[str]) -> dict[int, set[str]]:
 
 def _call(function: Any, facts: dict[str, Any]) -> bool:
     return bool(function(**{name: facts[name] for name in function.injectable_variables}))
-
-
-def json_values(document: object, where: str) -> list[Value]:
-    """Every string in a JSON document; strings holding JSON (dashboards, ``json_data_encoded``) are opened, and
-    their inner paths written as a JSON pointer after ``#`` (``…config_json#/panels/0/title``)."""
-    values: list[Value] = []
-    # An explicit stack, not recursion through generators: a stack holds ~30,000 strings, some 15 levels deep.
-    pending: list[tuple[object, str, str]] = [(document, "", "")]
-    while pending:
-        item, path, key = pending.pop()
-        if isinstance(item, dict):
-            pending.extend((child, _join(path, str(name)), str(name)) for name, child in reversed(item.items()))
-        elif isinstance(item, list):
-            pending.extend((child, _index(path, index), key) for index, child in reversed(list(enumerate(item))))
-        elif isinstance(item, str):
-            inner = _embedded_json(item)
-            if inner is not None:
-                pending.append((inner, path + "#", key))
-            else:
-                values.append(Value(where, path, key, item))
-    return values
-
-
-def _join(path: str, name: str) -> str:
-    if "#" in path:  # inside an embedded document: a JSON pointer
-        return f"{path}/{name}"
-    return f"{path}.{name}" if path else name
-
-
-def _index(path: str, index: int) -> str:
-    return f"{path}/{index}" if "#" in path else f"{path}[{index}]"
-
-
-def _embedded_json(text: str) -> object | None:
-    stripped = text.strip()
-    if not stripped or stripped[0] not in "{[":
-        return None
-    try:
-        inner = json.loads(stripped)
-    except ValueError:
-        return None
-    return inner if isinstance(inner, (dict, list)) else None
