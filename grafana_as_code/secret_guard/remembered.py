@@ -2,7 +2,7 @@
 
 What detect-secrets finds on a line depends on the line, on detect-secrets' version and on our configuration (the
 plugins and filters of ``scanner.py`` and ``filters.py``: code of this package, which every cache key includes). A
-line found clean is remembered under the SHA-256 of the three; nothing of the line itself is stored. A line with a
+line found clean is remembered under the SHA-256 of the three (keys ``secret-scan/<digest>``); nothing of the line itself is stored. A line with a
 finding is never remembered: it is scanned, and reported, every time. Outside a ``caching`` block (or with
 ``GAC_CACHE=0``) nothing is remembered and every line is scanned, with the same findings.
 """
@@ -18,7 +18,7 @@ CLEAN = "clean"
 
 
 def _key(line: str, version: str) -> str:
-    return entry_key(KIND, (version, line))
+    return f"{KIND}/{entry_key(KIND, (version, line))}"  # named by kind: the dashboards' entries are counted apart
 
 
 def clean(lines: list[str]) -> set[str]:
