@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from .json_strings import DistinctStrings, json_values
-from .scanner import Finding, Value, detect, scan
+from .scanner import Finding, Value, detect, findings, scan
 
 FIX = "name it as a secret instead ({secret: <name>} in its definition file, the value set as TF_VAR_<name>)"
 
@@ -43,8 +43,8 @@ def scan_outdir(staging: Path, published_as: Path) -> list[Problem]:
     if not found:
         return []
     values = [value for (where, document), held in zip(documents, pairs) if not held.isdisjoint(found)
-              for value in json_values(document, where) if (value.key, value.text) in found]
-    return [_problem(finding) for finding in scan(values)]
+              for value in json_values(document, where)]
+    return [_problem(finding) for finding in findings(values, found)]
 
 
 def scan_report(text: str, where: str) -> list[Problem]:

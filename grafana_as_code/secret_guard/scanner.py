@@ -105,11 +105,16 @@ def _bare_key(word: str) -> str:
 def scan(values: Iterable[Value]) -> list[Finding]:
     """Every value that looks like a secret, once per place, sorted; the secret itself is never returned."""
     values = list(values)
-    found = detect({(value.key, value.text) for value in values})
+    return findings(values, detect({(value.key, value.text) for value in values}))
+
+
+def findings(values: Iterable[Value], found: dict[tuple[str, str], set[str]]) -> list[Finding]:
+    """The findings of ``detect`` at the places of ``values`` (the detectors of one place together), sorted."""
     detectors: dict[tuple[str, str], set[str]] = {}
     for value in values:
-        if (value.key, value.text) in found:
-            detectors.setdefault((value.where, value.field), set()).update(found[(value.key, value.text)])
+        names = found.get((value.key, value.text))
+        if names:
+            detectors.setdefault((value.where, value.field), set()).update(names)
     return sorted(Finding(where, field, ", ".join(sorted(names))) for (where, field), names in detectors.items())
 
 
@@ -124,7 +129,7 @@ def detect(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
         for line in _lines(*pair):
             places.setdefault(line, []).append(pair)
     sieved = sieve.applies()
-    lines = [line for line in places if not sieved or sieve.may_hold_secret(line)]
+    lines = [line for line in places if not sieved or sieve.SIEVE.may_hold_secret(line)]
     known_clean = remembered.clean(lines)
     lines = [line for line in lines if line not in known_clean]
     if not lines:
