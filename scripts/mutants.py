@@ -76,7 +76,7 @@ MODULES: dict[str, Module] = {
     # filters.py is left out (setup.cfg do_not_mutate): detect-secrets calls a filter with the arguments its
     # signature names, and a mutated function's signature is mutmut's (*args, **kwargs)
     "secret_guard": Module(tuple(p for p in _package("secret_guard") if not p.endswith("/filters.py")), (
-        "tests/test_secrets_door.py", "tests/test_secrets_exit.py",
+        "tests/test_secrets_door.py", "tests/test_secrets_exit.py", "tests/test_secret_guard_mutants.py",
         "--deselect=tests/test_secrets_door.py::test_every_form_at_once_through_synth_and_nothing_is_written",
         *(f"--deselect=tests/test_secrets_exit.py::{name}" for name in (
             "test_scan_of_a_staged_output_with_the_door_bypassed",

@@ -5,6 +5,8 @@ then all of them together through `synth`, which must report every one in one ru
 """
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +102,10 @@ def _problems(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return secrets_project(tmp_path / "project")
+def project(tmp_path: Path) -> Iterator[Path]:
+    yield secrets_project(tmp_path / "project")
+    # removed at once: under mutation testing these tests run hundreds of times, each copy ~7 MB that pytest keeps
+    shutil.rmtree(tmp_path / "project", ignore_errors=True)
 
 
 def test_the_fixture_passes_the_door(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,375 @@
+"""secret_guard in process, behaviour by behaviour (mutation testing: scripts/mutants.py, module secret_guard).
+
+The CLI tests of test_secrets_exit.py run `synth` in a subprocess, which mutmut cannot see; these call the exit
+(`scan_outdir`, `scan_report`), its JSON reading, its sieve and its memory of clean lines directly, on small
+outputs written here. Every shaped value is generated at run time (none is written into the repository), each
+shaped like the detector's own pattern and never a real credential.
+"""
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import math
+import random
+import sqlite3
+import string
+from pathlib import Path
+
+import pytest
+
+from secrets_fixture import BEARER_JWT, HIGH_ENTROPY_TOKEN, PAGERDUTY_KEY, PASSWORD, SLACK_TOKEN, SLACK_WEBHOOK
+
+from grafana_as_code.cache import CACHE_FILE, caching
+from grafana_as_code.secret_guard import remembered, scanner, sieve
+from grafana_as_code.secret_guard.json_strings import DistinctStrings, json_values
+from grafana_as_code.secret_guard.outputs import FIX, report_line_key, scan_outdir, scan_report
+from grafana_as_code.secret_guard.scanner import Finding, Value, detect, findings, scan
+
+_random = random.Random(14)
+
+
+def _chars(alphabet: str, count: int) -> str:
+    return "".join(_random.choice(alphabet) for _ in range(count))
+
+
+ALNUM = string.ascii_letters + string.digits
+LOWER_ALNUM = string.ascii_lowercase + string.digits
+HEX_LOWER = "0123456789abcdef"
+
+# (detector, the type it reports, key, text): one per condition of the detector's needs in sieve.NEEDS
+EXAMPLES = [
+    ("AWSKeyDetector", "AWS Access Key", "note", "AKIA" + _chars(string.ascii_uppercase + string.digits, 16)),
+    ("AWSKeyDetector", "AWS Access Key", "note", "aws_token='" + "gh/jk+mn/pq+rs/tu+vw/xy+gh/jk+mn/pq+rs/t" + "'"),
+    ("ArtifactoryDetector", "Artifactory Credentials", "note", "AKC" + _chars(ALNUM, 11)),
+    ("ArtifactoryDetector", "Artifactory Credentials", "note", "AP6" + _chars(ALNUM, 8)),
+    ("AzureStorageKeyDetector", "Azure Storage Account access key", "connection",
+     "AccountName=x;AccountKey=" + _chars(ALNUM + "+/", 86) + "=="),
+    ("BasicAuthDetector", "Basic Auth Credentials", "url", "https://admin:s3cretPW@prometheus.example.com"),
+    ("CloudantDetector", "Cloudant Credentials", "note", "cloudant_token=" + _chars(HEX_LOWER, 64)),
+    ("CloudantDetector", "Cloudant Credentials", "note", "cloudant_token=" + _chars(string.ascii_lowercase, 24)),
+    ("DiscordBotTokenDetector", "Discord Bot Token", "note",
+     "N" + _chars(ALNUM, 23) + "." + _chars(ALNUM, 6) + "." + _chars(ALNUM, 27)),
+    ("GitHubTokenDetector", "GitHub Token", "note", "ghp_" + _chars(ALNUM, 36)),
+    ("GitLabTokenDetector", "GitLab Token", "note", "glpat-" + _chars(ALNUM, 20)),
+    ("HexHighEntropyString", "Hex High Entropy String", "note", "9f3a1c7e5"),  # 9 distinct hex digits
+    ("IbmCloudIamDetector", "IBM Cloud IAM Key", "note", "iam_api_key: " + _chars(ALNUM + "_-", 44)),
+    ("IbmCosHmacDetector", "IBM COS HMAC Credentials", "note", "cos_hmac_secret_access_key = " + _chars(HEX_LOWER, 48)),
+    ("JwtTokenDetector", "JSON Web Token", "authorization", BEARER_JWT),
+    ("KeywordDetector", "Secret Keyword", "api_key", PASSWORD),
+    ("KeywordDetector", "Secret Keyword", "db_pass", PASSWORD),
+    ("KeywordDetector", "Secret Keyword", "pwd", PASSWORD),
+    ("KeywordDetector", "Secret Keyword", "secret", PASSWORD),
+    ("KeywordDetector", "Secret Keyword", "contrasena", PASSWORD),
+    ("MailchimpDetector", "Mailchimp Access Key", "note", _chars(LOWER_ALNUM, 32) + "-us6"),
+    ("NpmDetector", "NPM tokens", "npmrc", "//registry.npmjs.org/:_authToken=npm_" + _chars(ALNUM, 36)),
+    ("OpenAIDetector", "OpenAI Token", "note", "sk-" + _chars(ALNUM, 20) + "T3BlbkFJ" + _chars(ALNUM, 20)),
+    ("PrivateKeyDetector", "Private Key", "note", "-----BEGIN RSA PRIVATE KEY-----"),
+    ("PrivateKeyDetector", "Private Key", "note", "PuTTY-User-Key-File-2: ssh-rsa"),
+    ("PypiTokenDetector", "PyPI Token", "note", "pypi-AgEIcHlwaS5vcmc" + _chars(ALNUM, 70)),
+    ("SendGridDetector", "SendGrid API Key", "note", "SG." + _chars(ALNUM, 22) + "." + _chars(ALNUM, 43)),
+    *[("SlackDetector", "Slack Token", "note", f"xox{kind}-123456789012-abcdef") for kind in "abposr"],
+    ("SlackDetector", "Slack Token", "note", SLACK_WEBHOOK),
+    ("SoftlayerDetector", "SoftLayer Credentials", "note", "softlayer_api_key = " + _chars(LOWER_ALNUM, 64)),
+    ("SquareOAuthDetector", "Square OAuth Secret", "note", "sq0csp-" + _chars(ALNUM, 43)),
+    ("StripeDetector", "Stripe Access Key", "note", "sk_live_" + _chars(ALNUM, 24)),
+    ("TelegramBotTokenDetector", "Telegram Bot Token", "note", "123456789:" + _chars(ALNUM, 35)),
+    ("TwilioKeyDetector", "Twilio API Key", "note", "SK" + _chars(LOWER_ALNUM, 32)),
+    ("TwilioKeyDetector", "Twilio API Key", "note", "AC" + _chars(LOWER_ALNUM, 32)),
+    ("Base64HighEntropyString", "Base64 High Entropy String", "note", "".join(_random.sample(ALNUM, 23))),
+]
+
+# Lines our stacks hold by the thousand: none may cost a detect-secrets call.
+ORDINARY = [
+    ("title", "Requests per second"), ("uid", "svc-07-03"), ("path", "staging-team-00/svc-00-46"),
+    ("expr", 'sum(rate(http_requests_total{job="svc-07-03"}[5m]))'), ("type", "timeseries"), ("refId", "A"),
+    ("runbook_url", "https://runbooks.example.com/team-24/8"), ("description", "Requests of the service."),
+    ("expr", "sum by (operation) (rate(airtable_gateway_api_calls_total[5m]))"), ("datasource", "${var.ds}"),
+]
+
+
+def _line(key: str, text: str) -> str:
+    return f"{json.dumps(key)}: {json.dumps(text)}"
+
+
+# --- the sieve -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("detector", "kind", "key", "text"), EXAMPLES,
+                         ids=[f"{e[0]}-{i}" for i, e in enumerate(EXAMPLES)])
+def test_each_detector_is_let_through_by_its_own_needs(detector: str, kind: str, key: str, text: str) -> None:
+    """The detector reports the value, and the needs written for that detector alone let a line of it through."""
+    found = scan([Value("f.json", "x", key, text)])
+    assert [f.where for f in found] == ["f.json"] and kind in found[0].detector.split(", "), found
+    alone = sieve.Sieve({detector: sieve.NEEDS[detector]})
+    assert any(alone.may_hold_secret(line) for line in scanner._lines(key, text))
+
+
+def test_every_configured_detector_has_its_needs_and_nothing_else() -> None:
+    assert set(sieve.NEEDS) == set(scanner.PLUGINS)
+    assert {e[0] for e in EXAMPLES} == set(scanner.PLUGINS)  # and an example of each
+
+
+def test_the_entropy_bounds_are_the_detectors_own() -> None:
+    """More than 2**limit distinct characters: the alphabets and limits of the installed plugins."""
+    from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString, HexHighEntropyString
+
+    for plugin in (Base64HighEntropyString(), HexHighEntropyString()):
+        assert sieve.NEEDS[type(plugin).__name__].varied == (plugin.charset, math.floor(2 ** plugin.entropy_limit) + 1)
+    # one distinct character fewer than the bound: the detector cannot fire, and the sieve does not let it through
+    for detector, text in (("Base64HighEntropyString", "".join(random.Random(3).sample(ALNUM, 22)) * 2),
+                           ("HexHighEntropyString", "9f3a1c7e" * 3)):
+        alone = sieve.Sieve({detector: sieve.NEEDS[detector]})
+        assert not alone.may_hold_secret(_line("note", text))
+        assert scan([Value("f", "x", "note", text)]) == []
+
+
+def test_every_keyword_of_the_keyword_detector_holds_one_of_its_words() -> None:
+    from detect_secrets.plugins.keyword import DENYLIST
+
+    words = sieve.NEEDS["KeywordDetector"].words
+    for entry in DENYLIST:
+        for spelled in {entry.replace("_?", "_"), entry.replace("_?", "")}:
+            assert any(word in spelled.lower() for word in words) or not spelled.isascii(), entry
+
+
+def test_the_sieve_leaves_out_what_our_stacks_hold() -> None:
+    for key, text in ORDINARY:
+        assert not sieve.SIEVE.may_hold_secret(_line(key, text)), (key, text)
+    assert not sieve.Sieve({}).may_hold_secret(_line("note", SLACK_TOKEN))  # no detector, nothing can fire
+
+
+def test_a_line_that_is_not_ascii_is_scanned_in_full() -> None:
+    """The words are compared lower-cased, which is Python's case-insensitive matching for ASCII only."""
+    assert sieve.SIEVE.may_hold_secret('"title": "Requêtes par seconde"')
+    assert sieve.Sieve({}).may_hold_secret('"title": "Requêtes"')
+
+
+def test_a_shape_needs_a_long_run_and_a_run_needs_its_shape() -> None:
+    aws = sieve.Sieve({"AWSKeyDetector": sieve.NEEDS["AWSKeyDetector"]})
+    assert aws.may_hold_secret(_line("note", "AKIA" + "Q7XK2M9PLW4RZT8N"))  # exactly 20: the shortest shape
+    assert not aws.may_hold_secret(_line("note", "AKIA" + "Q7XK2M9PLW4RZT8"))
+    assert not aws.may_hold_secret(_line("note", "a" * 19 + "_" + "b" * 19))  # long runs of other shapes
+
+
+def test_the_sieve_was_read_from_the_installed_detect_secrets() -> None:
+    assert sieve.installed_version() == importlib.metadata.version("detect-secrets") == sieve.SIEVED_FOR
+    assert sieve.applies()
+
+
+def _remembered_count(root: Path) -> int:
+    path = root / CACHE_FILE
+    if not path.exists():
+        return 0
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT count(*) FROM entries WHERE key LIKE 'secret-scan/%'").fetchone()[0]
+
+
+def test_with_another_detect_secrets_every_line_is_scanned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ordinary line is skipped (nothing scanned, nothing remembered) unless the sieve is for another version."""
+    pairs = set(ORDINARY)
+    with caching(tmp_path / "same"):
+        assert detect(pairs) == {}
+    assert _remembered_count(tmp_path / "same") == 0
+    monkeypatch.setattr(sieve, "installed_version", lambda: "9.9.9")
+    assert not sieve.applies()
+    with caching(tmp_path / "other"):
+        assert detect(pairs) == {}
+    lines = {line for key, text in pairs for line in scanner._lines(key, text)}
+    assert _remembered_count(tmp_path / "other") == len(lines)  # each scanned, clean, and remembered
+
+
+# --- lines remembered clean ------------------------------------------------------------------------------------
+
+VALUES = [Value("a.json", "token", "token", SLACK_TOKEN), Value("a.json", "note", "note", "set TF_VAR_grafana_auth"),
+          Value("b.json", "client", "client", PAGERDUTY_KEY), Value("b.json", "desc", "description", "password reset"),
+          Value("b.json", "uid", "uid", "3f786850e387550fdab836ed7e6dc881de23001b")]
+
+
+def test_clean_lines_are_remembered_by_digest_and_findings_never(tmp_path: Path) -> None:
+    with caching(tmp_path):
+        first = scan(VALUES)
+    assert [(f.where, f.field) for f in first] == [("a.json", "token"), ("b.json", "client")]
+    with sqlite3.connect(tmp_path / CACHE_FILE) as db:
+        rows = db.execute("SELECT key, value FROM entries").fetchall()
+    version = sieve.installed_version()
+    # the lines detect-secrets looked at and found clean (the note's line no detector can fire on: not scanned)
+    assert sorted(rows) == sorted((remembered._key(line, version), remembered.CLEAN) for line in (
+        _line("description", "password reset"), _line("uid", "3f786850e387550fdab836ed7e6dc881de23001b")))
+    assert all(key.startswith("secret-scan/") and len(key) == len("secret-scan/") + 64 for key, _ in rows)
+    dump = "\n".join(f"{key} {value}" for key, value in rows)
+    assert not [v.text for v in VALUES if v.text in dump]  # digests only
+    with caching(tmp_path):
+        assert scan(VALUES) == first  # warm: the same findings
+    assert scan(VALUES) == first  # and without a cache
+
+
+def test_a_remembered_line_is_trusted_for_its_version_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the cache says was scanned clean is not scanned again; under another detect-secrets it is a miss."""
+    line = _line("recipient", SLACK_TOKEN)
+    with caching(tmp_path) as cache:
+        cache.put(remembered._key(line, sieve.installed_version()), remembered.CLEAN)
+    with caching(tmp_path):
+        assert detect({("recipient", SLACK_TOKEN)}) == {}
+    monkeypatch.setattr(remembered, "installed_version", lambda: "9.9.9")
+    with caching(tmp_path):
+        assert detect({("recipient", SLACK_TOKEN)}) == {
+            ("recipient", SLACK_TOKEN): {"Base64 High Entropy String", "Slack Token"}}
+
+
+def test_a_value_is_remembered_by_its_line_not_its_place(tmp_path: Path) -> None:
+    with caching(tmp_path):
+        scan([Value("a", "x", "note", "password reset"), Value("b", "y", "note", "password reset")])
+    assert _remembered_count(tmp_path) == 1
+    with caching(tmp_path):
+        assert remembered.clean([_line("note", "password reset"), _line("note", "other")]) == {
+            _line("note", "password reset")}
+    assert remembered.clean([_line("note", "password reset")]) == set()  # no cache: nothing known
+
+
+# --- scan, detect, findings ------------------------------------------------------------------------------------
+
+def test_findings_of_one_place_are_merged_and_sorted() -> None:
+    values = [Value("b", "f", "note", SLACK_TOKEN), Value("a", "f", "note", "x"), Value("b", "f", "client", PAGERDUTY_KEY),
+              Value("a", "e", "recipient", SLACK_TOKEN)]
+    assert scan(values) == [Finding("a", "e", "Base64 High Entropy String, Slack Token"),
+                            Finding("b", "f", "Base64 High Entropy String, Hex High Entropy String, Slack Token")]
+    assert findings(values, {("client", PAGERDUTY_KEY): {"B"}, ("note", "x"): set()}) == [Finding("b", "f", "B")]
+    assert Finding("a", "e", "Slack Token").message() == "looks like a secret (Slack Token)"
+
+
+def test_detect_reports_each_pair_once_with_every_detector_of_its_lines() -> None:
+    pairs = {("text", f"line one\n{SLACK_TOKEN}\nand Bearer {HIGH_ENTROPY_TOKEN} here"), ("title", "Requests")}
+    assert detect(pairs) == {("text", f"line one\n{SLACK_TOKEN}\nand Bearer {HIGH_ENTROPY_TOKEN} here"): {
+        "Slack Token", "Base64 High Entropy String"}}
+    assert detect(set()) == {}
+
+
+def test_lines_of_a_value() -> None:
+    assert list(scanner._lines("k", "  one \n\n two  ")) == ['"k": "one"', '"k": "two"']
+    assert list(scanner._lines("k", "")) == []
+    assert list(scanner._lines("k", "uid: 3f786850e387550fdab836ed7e6dc881de23001b, short words")) == [
+        '"k": "uid: 3f786850e387550fdab836ed7e6dc881de23001b, short words"',
+        '"uid": "3f786850e387550fdab836ed7e6dc881de23001b"']
+    # a long first word has no word before it: the value's key; exactly MIN_WORD characters is a word
+    word = "a" * scanner.MIN_WORD
+    assert list(scanner._lines("k", f"{word} b")) == [f'"k": "{word} b"', f'"k": "{word}"']
+    assert list(scanner._lines("k", f"{word[1:]} b")) == [f'"k": "{word[1:]} b"']
+    assert list(scanner._lines("k", f"x {word}")) == [f'"k": "x {word}"', f'"x": "{word}"']
+    assert scanner._bare_key("config\\_json.uid:") == "uid" and scanner._bare_key("3x") == ""
+    assert scanner._bare_key("password=") == "password" and scanner._bare_key("a-b.c_d") == "c_d"
+
+
+# --- the strings of JSON documents -----------------------------------------------------------------------------
+
+DASHBOARD = {"uid": "svc", "panels": [{"title": "Requests", "targets": [{"expr": "sum(up)"}]}],
+             "links": ["https://a.example.com", ["nested"]]}
+DOCUMENTS = [
+    {"resource": {"grafana_dashboard": {"svc": {"config_json": json.dumps(DASHBOARD), "folder": "f1"}}}},
+    {"a": ["x", {"b": "y"}, [["z"]]], "n": 1, "t": True, "nothing": None, "f": 1.5},
+    ["loose", {"k": "v"}, json.dumps(["inner loose", {"k2": "v2"}])],
+    "a string alone",
+    json.dumps({"wrapped": json.dumps({"twice": "deep", "list": ["in list"]})}),
+    {"not_json": "{job=\"api\"} |= \"error\"", "scalar": "123", "quoted": "\"x\"", "empty": "", "spaces": "  ",
+     "padded": "  {\"p\": \"q\"}  ", "empty_object": "{}", "empty_list": "[]", "bad": "[1,"},
+    {"same": json.dumps(["shared"]), "other": json.dumps(["shared"]), "inner": json.dumps({"k": json.dumps(["deep"])})},
+]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_distinct_strings_are_the_strings_json_values_places(document: object) -> None:
+    assert DistinctStrings().of(document) == {(v.key, v.text) for v in json_values(document, "f")}
+
+
+def test_distinct_strings_open_embedded_json_under_the_key_that_holds_it() -> None:
+    strings = DistinctStrings()
+    assert strings.of(DOCUMENTS[0]) == {("uid", "svc"), ("title", "Requests"), ("expr", "sum(up)"), ("folder", "f1"),
+                                        ("links", "https://a.example.com"), ("links", "nested")}
+    assert strings.of(DOCUMENTS[2]) == {("", "loose"), ("k", "v"), ("", "inner loose"), ("k2", "v2")}
+    assert strings.of(DOCUMENTS[3]) == {("", "a string alone")}
+    assert strings.of(DOCUMENTS[4]) == {("twice", "deep"), ("list", "in list")}
+    assert strings.of(DOCUMENTS[5]) == {("not_json", "{job=\"api\"} |= \"error\""), ("scalar", "123"),
+                                        ("quoted", "\"x\""), ("empty", ""), ("spaces", "  "), ("p", "q"),
+                                        ("bad", "[1,")}
+    # one embedded text, two keys: each key gets the strings it holds loose
+    assert strings.of(DOCUMENTS[6]) == {("same", "shared"), ("other", "shared"), ("k", "deep")}
+    assert strings.of({"again": json.dumps(DASHBOARD)}) == strings.of(DOCUMENTS[0]) - {("folder", "f1")}
+
+
+def test_json_values_place_each_string() -> None:
+    places = {(v.field, v.key, v.text) for v in json_values(DOCUMENTS[0], "stack.json")}
+    assert places == {
+        ("resource.grafana_dashboard.svc.config_json#/uid", "uid", "svc"),
+        ("resource.grafana_dashboard.svc.config_json#/panels/0/title", "title", "Requests"),
+        ("resource.grafana_dashboard.svc.config_json#/panels/0/targets/0/expr", "expr", "sum(up)"),
+        ("resource.grafana_dashboard.svc.config_json#/links/0", "links", "https://a.example.com"),
+        ("resource.grafana_dashboard.svc.config_json#/links/1/0", "links", "nested"),
+        ("resource.grafana_dashboard.svc.folder", "folder", "f1")}
+    assert {v.where for v in json_values(DOCUMENTS[0], "stack.json")} == {"stack.json"}
+    assert [(v.field, v.key) for v in json_values(DOCUMENTS[1], "f")] == [
+        ("a[0]", "a"), ("a[1].b", "b"), ("a[2][0][0]", "a")]  # in document order
+    assert [(v.field, v.key) for v in json_values(DOCUMENTS[4], "f")] == [("#/wrapped#/twice", "twice"),
+                                                                        ("#/wrapped#/list/0", "list")]
+    assert [(v.field, v.text) for v in json_values(["a", json.dumps(["b"])], "f")] == [("[0]", "a"), ("[1]#/0", "b")]
+    assert json_values("plain", "f") == [Value("f", "", "", "plain")]
+
+
+# --- the exit: staged outputs and reports ----------------------------------------------------------------------
+
+def _stack(dashboard_description: str, token: str = "${var.slack_bot_token}") -> dict:
+    dashboard = dict(DASHBOARD, description=dashboard_description)
+    return {"resource": {
+        "grafana_dashboard": {"svc": {"config_json": json.dumps(dashboard), "uid": "svc"}},
+        "grafana_contact_point": {"oncall": {"slack": [{"token": token, "recipient": "#ops"}]}}}}
+
+
+def _stage(root: Path, stacks: dict[str, dict]) -> Path:
+    for name, stack in stacks.items():
+        path = root / "stacks" / name / "cdk.tf.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(stack, indent=2))
+    (root / "manifest.json").write_text(json.dumps({"stacks": {name: {"name": name} for name in stacks}}))
+    return root
+
+
+def test_a_clean_staged_output_passes(tmp_path: Path) -> None:
+    staging = _stage(tmp_path / "staging", {"dev": _stack("Requests of the service."),
+                                            "prod": _stack("Requests of the service.")})
+    assert scan_outdir(staging, Path("cdktf.out")) == []
+
+
+def test_every_place_of_a_secret_in_every_stack_is_named(tmp_path: Path) -> None:
+    """The same dashboard in two stacks: both named; a token in one stack only: only there; a clean stack: nothing."""
+    staging = _stage(tmp_path / "staging", {
+        "dev": _stack(f"Escalate with {SLACK_TOKEN}"), "prod": _stack(f"Escalate with {SLACK_TOKEN}", SLACK_TOKEN),
+        "staging": _stack("Requests of the service.")})
+    problems = scan_outdir(staging, Path("out"))
+    assert [(p.where, p.field) for p in problems] == [
+        ("out/stacks/dev/cdk.tf.json", "resource.grafana_dashboard.svc.config_json#/description"),
+        ("out/stacks/prod/cdk.tf.json", "resource.grafana_contact_point.oncall.slack[0].token"),
+        ("out/stacks/prod/cdk.tf.json", "resource.grafana_dashboard.svc.config_json#/description")]
+    assert problems[1].message == f"looks like a secret (Base64 High Entropy String, Slack Token): {FIX}"
+    assert not [p for p in problems if SLACK_TOKEN in str(p)]
+
+
+def test_a_staged_file_that_cannot_be_read_is_not_published_unchecked(tmp_path: Path) -> None:
+    staging = _stage(tmp_path / "staging", {"dev": _stack(f"Escalate with {SLACK_TOKEN}")})
+    (staging / "stacks" / "dev" / "broken.json").write_text("{not json")
+    problems = scan_outdir(staging, Path("cdktf.out"))
+    assert [(p.where, p.field) for p in problems] == [("cdktf.out/stacks/dev/broken.json", "")]
+    assert problems[0].message.startswith("cannot scan for secrets: ")
+    (staging / "stacks" / "dev" / "broken.json").write_bytes(b'{"x": "\xff"}')
+    assert scan_outdir(staging, Path("cdktf.out"))[0].message.startswith("cannot scan for secrets: ")
+
+
+def test_only_json_files_are_read_and_an_empty_output_is_clean(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text(SLACK_TOKEN)
+    assert scan_outdir(tmp_path, Path("cdktf.out")) == []
+
+
+def test_a_report_is_scanned_line_by_line_with_the_attribute_as_key() -> None:
+    text = ("# Plan\n\n- uid: `\"3f786850e387550fdab836ed7e6dc881de23001b\"` → `\"svc\"`\n"
+            f"- token: `\"{SLACK_TOKEN}\"`\n- note: `\"3f786850e387550fdab836ed7e6dc881de23001b\"`\n")
+    problems = scan_report(text, "report.md")
+    assert [(p.where, p.field) for p in problems] == [("report.md", "line 4"), ("report.md", "line 5")]
+    assert scan_report("", "r.md") == []
+    assert report_line_key('because `config\\_json.uid` (`"abc"` → "d")') == "uid"
+    assert report_line_key('- uid: `"x"`') == "uid" and report_line_key('"x"') == "" and report_line_key("") == ""
