@@ -14,7 +14,8 @@ Then the generated organisation at ten times the catalog (ORG10X: 40 teams ownin
 500 alert rules, the three environments with `state.split: teams`): `python -m grafana_as_code synth` from scratch
 (org10x_s, with the dashboard cache emptied first; and once more with the cache warm), and `affected` for a
 one-dashboard change: the resources of the stacks a pull request would plan (affected_resources) against those of
-every stack (total_resources).
+every stack (total_resources); and the exit's secret scan of that output alone (process time, without and with the
+project cache).
 The last line is machine-readable:
   synth_s=… empty_s=… ratio=… per_resource_ms=… resources=… org10x_s=… org10x_warm_s=… affected_resources=…
   total_resources=…
@@ -160,6 +161,36 @@ def make_org10x(root: Path) -> None:
     (root / "dashboards" / "org" / "_folder.yaml").write_text("title: Organisation\n")
 
 
+SCAN_CHILD = r"""
+import json, sys, time
+from pathlib import Path
+t0 = time.process_time()
+from grafana_as_code.cache import caching
+from grafana_as_code.secret_guard.outputs import scan_outdir
+with caching(Path(sys.argv[2])):
+    problems = scan_outdir(Path(sys.argv[1]), Path("cdktf.out"))
+print("BENCH " + json.dumps({"cpu": time.process_time() - t0, "problems": len(problems),
+                             "detect_secrets": "detect_secrets" in sys.modules}))
+"""
+
+
+def bench_exit_scan(root: Path, outdir: Path) -> None:
+    """The exit's secret scan of a synthesized output alone, in process time of a fresh process: without the
+    project cache (GAC_CACHE=0: every line the sieve lets through goes to detect-secrets) and with it warm."""
+    figures = {}
+    for run, extra in (("uncached", {"GAC_CACHE": "0"}), ("cold", {}), ("warm", {})):
+        env = dict(os.environ, **extra)
+        done = subprocess.run([sys.executable, "-c", SCAN_CHILD, str(outdir), str(root / ".bench-scan")],
+                              cwd=REPO, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(f"bench: exit scan failed:\n{done.stderr}")
+        figures[run] = json.loads(next(l for l in done.stdout.splitlines() if l.startswith("BENCH "))[6:])
+    size = sum(p.stat().st_size for p in outdir.rglob("*.json"))
+    print(f"exit scan of that output ({len(list(outdir.rglob('*.json')))} JSON files, {size / 1e6:.0f} MB), process "
+          f"time: {figures['uncached']['cpu']:.2f}s without the cache, {figures['warm']['cpu']:.2f}s with its "
+          f"clean lines remembered (detect-secrets loaded: {figures['warm']['detect_secrets']})", flush=True)
+
+
 def resources_in(outdir: Path, stacks: list[str] | None = None) -> int:
     total = 0
     for path in sorted((outdir / "stacks").glob("*/cdk.tf.json")):
@@ -193,6 +224,7 @@ def bench_org10x(tmp: Path) -> dict:
         sys.exit(f"bench: affected failed:\n{done.stderr}")
     stacks = [row["stack"] for row in json.loads(done.stdout)["include"]]
     outdir = root / "cdktf.out"
+    bench_exit_scan(root, outdir)
     result = {"cold": walls["cold"], "warm": walls["warm"], "stacks": len(list((outdir / "stacks").glob("*"))),
               "affected_stacks": stacks, "affected": resources_in(outdir, stacks), "total": resources_in(outdir)}
     print(f"org10x   {ORG_TEAMS} teams, {ORG_DASHBOARDS} dashboards, {ORG_RULES} rules, 3 environments: "
