@@ -12,12 +12,19 @@ import json
 import math
 import random
 import sqlite3
+import shutil
 import string
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from secrets_fixture import BEARER_JWT, HIGH_ENTROPY_TOKEN, PAGERDUTY_KEY, PASSWORD, SLACK_TOKEN, SLACK_WEBHOOK
+from secrets_fixture import (BEARER_JWT, HIGH_ENTROPY_TOKEN, PAGERDUTY_KEY, PASSWORD, PLANTED, SLACK_TOKEN,
+                             SLACK_WEBHOOK, secrets_project)
+from test_secrets_door import PLANTS
+
+from grafana_as_code.errors import UserError
+from grafana_as_code.project import load_project
 
 from grafana_as_code.cache import CACHE_FILE, caching
 from grafana_as_code.secret_guard import remembered, scanner, sieve
@@ -256,6 +263,7 @@ def test_lines_of_a_value() -> None:
     assert list(scanner._lines("k", f"x {word}")) == [f'"k": "x {word}"', f'"x": "{word}"']
     assert scanner._bare_key("config\\_json.uid:") == "uid" and scanner._bare_key("3x") == ""
     assert scanner._bare_key("password=") == "password" and scanner._bare_key("a-b.c_d") == "c_d"
+    assert scanner._bare_key("MAX:") == "MAX" and scanner._bare_key("uid") == "uid"
 
 
 # --- the strings of JSON documents -----------------------------------------------------------------------------
@@ -373,3 +381,83 @@ def test_a_report_is_scanned_line_by_line_with_the_attribute_as_key() -> None:
     assert scan_report("", "r.md") == []
     assert report_line_key('because `config\\_json.uid` (`"abc"` → "d")') == "uid"
     assert report_line_key('- uid: `"x"`') == "uid" and report_line_key('"x"') == "" and report_line_key("") == ""
+
+
+# --- the door: each form's whole message -----------------------------------------------------------------------
+
+SET_IT = "and set TF_VAR_<name> (README: Secrets)"
+IN_ENV = "secrets do not belong in an environment file: name it in datasources/{0}.yaml (secure_json_data: " \
+         "{{<key>: {{secret: <name>}}}}) " + SET_IT
+URL_FIX = ("keep the user in username (or basic_auth.username) and name the password: secure_json_data: {password: "
+           "{secret: <name>}} (or basic_auth: {password: {secret: <name>}}) " + SET_IT)
+SENSITIVE = "is sensitive: name a secret ({secret: <variable name>}), never write the value"
+DOOR_MESSAGES = {
+    "header value in json_data": [
+        "datasources/prometheus.yaml: json_data.httpHeaderValue1: a custom header's value is a secret written in clear: "
+        "name it instead: http_headers: {X-Api-Key: {secret: <name>}} " + SET_IT],
+    "plain Authorization header": [
+        "datasources/prometheus.yaml: http_headers.Authorization.value: the Authorization header carries credentials: "
+        "name it instead: http_headers: {Authorization: {secret: <name>}} " + SET_IT],
+    "password in json_data": [
+        "datasources/postgres.yaml: json_data.password: a secret written in clear (Grafana reads password only from "
+        "secureJsonData): name it instead: secure_json_data: {password: {secret: <name>}} " + SET_IT],
+    "plain value in secure_json_data": [
+        "datasources/postgres.yaml: secure_json_data.password: a value written in the file: name it instead: "
+        "secure_json_data: {password: {secret: <name>}} " + SET_IT],
+    "plain basic auth password": [
+        "datasources/prometheus.yaml: basic_auth.password: a password written in the file: name it instead: "
+        "basic_auth: {password: {secret: <name>}} " + SET_IT],
+    "API key under another key": [
+        "datasources/prometheus.yaml: json_data.myApiKey: a secret written in clear (its name says it holds a "
+        "secret): name it instead: secure_json_data: {myApiKey: {secret: <name>}} " + SET_IT],
+    "high-entropy token under an innocent key": [
+        "datasources/prometheus.yaml: json_data.customParam: looks like a secret (Base64 High Entropy String): name "
+        "it instead: secure_json_data: {customParam: {secret: <name>}} " + SET_IT],
+    "secret query parameter in a URL": [
+        "datasources/prometheus.yaml: json_data.alertmanagerUrl: holds a secret query parameter (api_key=…): "
+        "credentials never go in a URL; name it instead: secure_json_data: {alertmanagerUrl: {secret: <name>}} "
+        + SET_IT],
+    "user:password@ in an endpoint URL": [
+        "environments/dev.yaml: datasources.prometheus.url: holds a user:password@ part: credentials never go in a "
+        "URL; " + IN_ENV.format("prometheus"),
+        "datasources/prometheus.yaml: url: holds a user:password@ part: credentials never go in a URL; " + URL_FIX],
+    "user:password@ in a host:port URL": [
+        "environments/dev.yaml: datasources.postgres.url: holds a user:password@ part: credentials never go in a URL; "
+        + IN_ENV.format("postgres"),
+        "datasources/postgres.yaml: url: holds a user:password@ part: credentials never go in a URL; " + URL_FIX],
+    "password in an environment endpoint": [
+        "environments/dev.yaml: datasources.postgres.password: a secret written in clear: " + IN_ENV.format("postgres")],
+    "credentials in the Grafana URL": [
+        "environments/dev.yaml: grafana.url: holds a user:password@ part: credentials never go in a URL; name the "
+        "token instead: it is the secret grafana_auth (TF_VAR_grafana_auth)"],
+    "Slack token in a sensitive field": ["alerts/contact-points/oncall.yaml: integrations[1].token: " + SENSITIVE],
+    "Slack-token-shaped value under an innocent key": [
+        "alerts/contact-points/oncall.yaml: integrations[1].username: looks like a secret (Base64 High Entropy "
+        "String, Slack Token): name it instead: username: {secret: <name>} " + SET_IT],
+    "Slack webhook URL in a plain field": [
+        "alerts/contact-points/oncall.yaml: integrations[2].url: looks like a secret (Slack Token): name it instead: "
+        "url: {secret: <name>} " + SET_IT],
+    "PagerDuty key in a sensitive field": [
+        "alerts/contact-points/oncall.yaml: integrations[0].integration_key: " + SENSITIVE],
+    "PagerDuty-key-shaped value under an innocent key": [
+        "alerts/contact-points/oncall.yaml: integrations[0].client: looks like a secret (Hex High Entropy String): "
+        "name it instead: client: {secret: <name>} " + SET_IT],
+}
+
+
+@pytest.fixture
+def secrets_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    root = secrets_project(tmp_path / "project")
+    monkeypatch.chdir(root)  # files are named relative to the working directory, as users run it
+    yield root
+    shutil.rmtree(root, ignore_errors=True)  # ~7 MB a copy, and mutation testing runs this hundreds of times
+
+
+@pytest.mark.parametrize("plant", PLANTS, ids=[p.name for p in PLANTS])
+def test_each_form_is_refused_with_exactly_these_words(plant, secrets_copy: Path) -> None:
+    plant.apply(secrets_copy)
+    with pytest.raises(UserError) as raised:
+        load_project(secrets_copy)
+    assert [str(p) for p in raised.value.problems] == DOOR_MESSAGES[plant.name]
+    assert set(DOOR_MESSAGES) == {p.name for p in PLANTS}
+    assert not [value for value in PLANTED if value in str(raised.value)]
