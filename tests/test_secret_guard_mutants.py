@@ -15,6 +15,7 @@ import sqlite3
 import shutil
 import string
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ from test_secrets_door import PLANTS
 
 from grafana_as_code.environment import load_environments
 from grafana_as_code.errors import UserError
-from grafana_as_code.secret_guard.door import check_definitions
+from grafana_as_code.secret_guard.door import (URL_FIX, Door, _endpoint, check_contact_point, check_datasource,
+                                               check_definitions, check_environment)
+from grafana_as_code.secret_guard.keys import is_url_key, url_credentials
 
 from grafana_as_code.cache import CACHE_FILE, caching
 from grafana_as_code.secret_guard import remembered, scanner, sieve
@@ -389,8 +392,8 @@ def test_a_report_is_scanned_line_by_line_with_the_attribute_as_key() -> None:
 SET_IT = "and set TF_VAR_<name> (README: Secrets)"
 IN_ENV = "secrets do not belong in an environment file: name it in datasources/{0}.yaml (secure_json_data: " \
          "{{<key>: {{secret: <name>}}}}) " + SET_IT
-URL_FIX = ("keep the user in username (or basic_auth.username) and name the password: secure_json_data: {password: "
-           "{secret: <name>}} (or basic_auth: {password: {secret: <name>}}) " + SET_IT)
+assert URL_FIX == ("keep the user in username (or basic_auth.username) and name the password: secure_json_data: "
+                   "{password: {secret: <name>}} (or basic_auth: {password: {secret: <name>}}) " + SET_IT)
 SENSITIVE = "is sensitive: name a secret ({secret: <variable name>}), never write the value"
 DOOR_MESSAGES = {
     "header value in json_data": [
@@ -473,3 +476,192 @@ def test_each_form_is_refused_with_exactly_these_words(plant, definitions: Path)
     assert [str(p) for p in raised.value.problems] == DOOR_MESSAGES[plant.name]
     assert set(DOOR_MESSAGES) == {p.name for p in PLANTS}
     assert not [value for value in PLANTED if value in str(raised.value)]
+
+
+# --- the door, branch by branch --------------------------------------------------------------------------------
+
+UID = "3f786850e387550fdab836ed7e6dc881de23001b"  # 40 hex characters: a secret under most keys, not under an id's
+FOUND = "looks like a secret (Base64 High Entropy String, Slack Token)"
+
+
+def _refusals(fill) -> list[str]:
+    """The problems the door reports once ``fill(door)`` has handed it what it checks."""
+    door = Door()
+    fill(door)
+    try:
+        door.raise_if_any()
+    except UserError as error:
+        return [str(problem) for problem in error.problems]
+    return []
+
+
+def _secure(key: str) -> str:
+    return f"name it instead: secure_json_data: {{{key}: {{secret: <name>}}}} {SET_IT}"
+
+
+def _header(name: str) -> str:
+    return f"name it instead: http_headers: {{{name}: {{secret: <name>}}}} {SET_IT}"
+
+
+def test_a_hex_value_is_a_secret_under_most_keys_but_not_under_an_identifiers() -> None:
+    """What the key-carrying tests below rely on: the key a value is scanned under changes the verdict."""
+    assert scan([Value("f", "x", "uid", UID)]) == []
+    assert scan([Value("f", "x", "note", UID)]) != [] and scan([Value("f", "x", None, UID)]) != []
+
+
+def test_datasource_top_level_fields() -> None:
+    document = {"password": "x", "uid": UID, "name": SLACK_TOKEN, "serverUrl": "reader:pw@db.svc:5432",
+                "database": "a:b@c", "other": {"Authorization": "Bearer x"}, "enabled": True}
+    assert _refusals(lambda door: check_datasource(door, document, "ds.yaml")) == [
+        f"ds.yaml: password: a secret written in the file: {_secure('password')}",
+        f"ds.yaml: serverUrl: holds a user:password@ part: credentials never go in a URL; {URL_FIX}",
+        f"ds.yaml: name: {FOUND}: {_secure('name')}"]
+    assert _refusals(lambda door: check_datasource(door, ["not", "a", "mapping"], "ds.yaml")) == []
+
+
+def test_datasource_basic_auth() -> None:
+    assert _refusals(lambda door: check_datasource(door, {"basic_auth": {"username": SLACK_TOKEN, "password": {
+        "secret": "pw"}}}, "ds.yaml")) == [f"ds.yaml: basic_auth.username: {FOUND}: {URL_FIX}"]
+    assert _refusals(lambda door: check_datasource(door, {"basic_auth": {"username": "reader"}}, "ds.yaml")) == []
+    assert _refusals(lambda door: check_datasource(door, {"basic_auth": {"password": True}}, "ds.yaml")) == [
+        "ds.yaml: basic_auth.password: a password written in the file: name it instead: basic_auth: {password: "
+        "{secret: <name>}} " + SET_IT]
+
+
+def test_datasource_secure_json_data_takes_names_only() -> None:
+    named = {"secure_json_data": {"password": {"secret": "pw"}, "token": {"template": "t"}, "key": "plain"}}
+    assert _refusals(lambda door: check_datasource(door, named, "ds.yaml")) == [
+        f"ds.yaml: secure_json_data.key: a value written in the file: {_secure('key')}"]
+
+
+def test_datasource_http_headers() -> None:
+    headers = {"X-Named": {"secret": "a"}, "Authorization": "Bearer x", "X-Tenant": SLACK_TOKEN,
+               "X-Request-Id": UID, "Cookie": "", "X-Scope-OrgID": {"value": SLACK_TOKEN}, "Proxy-Authorization": {
+                   "value": "Basic x"}, "X-Templated": {"template": "t"}}
+    assert _refusals(lambda door: check_datasource(door, {"http_headers": headers}, "ds.yaml")) == [
+        "ds.yaml: http_headers.Authorization: the Authorization header carries credentials: " + _header("Authorization"),
+        "ds.yaml: http_headers.Proxy-Authorization.value: the Proxy-Authorization header carries credentials: "
+        + _header("Proxy-Authorization"),
+        # an id's name silences the entropy detectors, not a token's shape
+        f"ds.yaml: http_headers.X-Scope-OrgID.value: looks like a secret (Slack Token): {_header('X-Scope-OrgID')}",
+        f"ds.yaml: http_headers.X-Tenant: {FOUND}: {_header('X-Tenant')}"]
+
+
+def test_json_data_everywhere_in_it() -> None:
+    json_data = {"list": ["fine", SLACK_TOKEN], "ids": [UID], "nested": {"uid": UID, "tokenUrl": "u:pw@h:1"},
+                 "httpHeaderName1": "X-Key", "httpHeaderValue1": ["abc"], "httpHeaderValue2": "abc",
+                 "password": "  ", "apiKey": False, "count": 3}
+    assert _refusals(lambda door: check_datasource(door, {"json_data": json_data}, "ds.yaml")) == [
+        f"ds.yaml: json_data.nested.tokenUrl: holds a user:password@ part: credentials never go in a URL; "
+        f"{_secure('tokenUrl')}",
+        "ds.yaml: json_data.httpHeaderValue1[0]: a custom header's value is a secret written in clear: "
+        + _header("X-Key"),
+        "ds.yaml: json_data.httpHeaderValue2: a custom header's value is a secret written in clear: "
+        + _header("<header name>"),
+        f"ds.yaml: json_data.list[1]: {FOUND}: {_secure('list')}"]
+    assert _refusals(lambda door: check_datasource(door, {"json_data": "a:b@c"}, "ds.yaml")) == []
+
+
+def test_environment_endpoints() -> None:
+    endpoint = {"hosts": ["ok.example.com", SLACK_TOKEN], "ids": [UID], "uid": UID, "password": "x",
+                "url": ["reader:pw@db:5432"], "user": "a:b@c", "port": 5432}
+    assert _refusals(lambda door: _endpoint(door, endpoint, "env.yaml", "datasources.pg", "", "FIX")) == [
+        "env.yaml: datasources.pg.password: a secret written in clear: FIX",
+        "env.yaml: datasources.pg.url[0]: holds a user:password@ part: credentials never go in a URL; FIX",
+        f"env.yaml: datasources.pg.hosts[1]: {FOUND}: FIX"]
+
+
+def test_environment_contacts_labels_and_state(definitions: Path) -> None:
+    env = load_environments(definitions / "environments")[0]
+    env = replace(env, grafana=replace(env.grafana, url="admin:pw@grafana.example.com"),
+                  contacts=replace(env.contacts, slack_channel=SLACK_TOKEN, ops_email=("ops@example.com", SLACK_TOKEN)),
+                  labels={"owner": SLACK_TOKEN, "trace_id": UID, "team": "ops:x@example"},
+                  state=replace(env.state, settings={"bucket": SLACK_TOKEN, "kms_key_id": UID, "region": "a:b@c"}))
+    where = env.file
+    assert _refusals(lambda door: check_environment(door, env)) == [
+        f"{where}: grafana.url: holds a user:password@ part: credentials never go in a URL; name the token instead: "
+        "it is the secret grafana_auth (TF_VAR_grafana_auth)",
+        f"{where}: contacts.ops_email[1]: {FOUND}: secrets do not belong in an environment file: name it in "
+        f"alerts/contact-points/ ({{secret: <name>}}) {SET_IT}",
+        f"{where}: contacts.slack_channel: {FOUND}: secrets do not belong in an environment file: name it in "
+        f"alerts/contact-points/ ({{secret: <name>}}) {SET_IT}",
+        f"{where}: labels.owner: {FOUND}: secrets do not belong in an environment file: labels are written into "
+        "every alert rule",
+        f"{where}: state.bucket: {FOUND}: secrets do not belong in an environment file: backend credentials come "
+        "from the usual environment variables (AWS_*, GOOGLE_*, TF_TOKEN_*)"]
+
+
+def test_contact_point_fields() -> None:
+    document = {"integrations": [
+        "not a mapping",
+        {"type": "webhook", "headers": {"Authorization": "Bearer x", "X-Tenant": SLACK_TOKEN, "X-Request-Id": UID,
+                                        "X-Empty": "", "X-Named": {"secret": "a"}}, "details": {"uid": UID}},
+        {"type": "email", "addresses": ["ops@example.com", SLACK_TOKEN], "ids": [UID], "uid": UID},
+        {"type": "not-a-type", "token": "x", "endpoint_url": "u:pw@h:5432", "note": "a:b@c", "ok": {"secret": "a"}}]}
+    fix = "name it instead: {0}: {{secret: <name>}} " + SET_IT
+    assert _refusals(lambda door: check_contact_point(door, document, "cp.yaml")) == [
+        "cp.yaml: integrations[1].headers.Authorization: the Authorization header carries credentials: name it "
+        "instead: authorization_credentials: {secret: <name>} (or the whole url as a secret) " + SET_IT,
+        "cp.yaml: integrations[3].token: " + SENSITIVE,
+        "cp.yaml: integrations[3].endpoint_url: holds a user:password@ part: credentials never go in a URL; "
+        + fix.format("endpoint_url"),
+        f"cp.yaml: integrations[1].headers.X-Tenant: {FOUND}: " + fix.format("headers"),
+        f"cp.yaml: integrations[2].addresses[1]: {FOUND}: " + fix.format("addresses")]
+    for not_one in (["a list"], {"integrations": "not a list"}, "text"):
+        assert _refusals(lambda door: check_contact_point(door, not_one, "cp.yaml")) == []
+
+
+def test_a_datasource_file_an_environment_does_not_use_is_not_rendered_for_it(definitions: Path) -> None:
+    (definitions / "datasources" / "unused.yaml").write_text("type: loki\nurl: '{{ env.datasources.unused.url }}'\n")
+    _door(definitions)
+    (definitions / "datasources" / "unused.yaml").write_text("type: [\n")  # not rendered: not read either
+    _door(definitions)
+
+
+def test_files_that_do_not_render_are_named_with_every_other_problem(definitions: Path) -> None:
+    (definitions / "datasources" / "prometheus.yaml").write_text("type: [\n")
+    (definitions / "alerts" / "contact-points" / "oncall.yaml").write_text("integrations: [\n")
+    with pytest.raises(UserError) as raised:
+        _door(definitions)
+    assert sorted({p.where for p in raised.value.problems}) == ["alerts/contact-points/oncall.yaml",
+                                                                "datasources/prometheus.yaml"]
+
+
+def test_keys_that_hold_urls() -> None:
+    for key in ("url", "URL", "serverUrl", "endpoint_url", "tokenUri", "jwks_uri"):
+        assert is_url_key(key), key
+    for key in ("urls", "name", "uriel", "host"):
+        assert not is_url_key(key), key
+
+
+def test_credentials_in_urls_edge_cases() -> None:
+    assert url_credentials("reader:pw@db.svc:5432") is None  # not a URL field: host:port strings are everywhere
+    assert url_credentials("mailto:ops:x@example.com", url_field=True) is None
+    assert url_credentials("see http://[oops and https://u:pw@h.example.com/x") == "a user:password@ part"
+    for fine in ("https://u:${var.pw}@h.example.com", "https://u:$__pw@h.example.com", "https://h/?token=${var.t}",
+                 "https://h/?token=$__t", "https://h/?token={{ .Token }}", "https://h/?token=&x=1"):
+        assert url_credentials(fine) is None, fine
+    assert url_credentials("https://h/?x=1&sig=abc") == "a secret query parameter (sig=…)"
+
+
+def test_report_keys_and_words() -> None:
+    assert report_line_key('- secure\\_json\\_data: `"x"`') == "secure_json_data"
+    assert scan_report(f'- uid: `"svc-old"` → `"{UID}"`\n', "r.md") == []  # the uid attribute, not "→"
+    assert scanner._bare_key("secure\\_json:") == "secure_json" and scanner._bare_key("resource.x.uid:") == "uid"
+
+
+def test_the_indirect_reference_filter_drops_its_line_and_only_it() -> None:
+    """detect-secrets' line filter: ``secret=os.getenv(API)`` names where a secret comes from, it is none."""
+    lines = [_line("api_key", "secret=os.getenv(API)"), _line("recipient", SLACK_TOKEN)]
+    assert scanner._detect(lines) == {1: {"Base64 High Entropy String", "Slack Token"}}
+    assert scanner._detect([_line("api_key", "hunter2-Pw")]) == {0: {"Secret Keyword"}}
+
+
+def test_a_data_source_defined_twice_is_reported_with_the_rest(definitions: Path) -> None:
+    (definitions / "datasources" / "prometheus.yml").write_text("type: prometheus\n")
+    edit_file = definitions / "alerts" / "contact-points" / "oncall.yaml"
+    edit_file.write_text(edit_file.read_text().replace("token: {secret: slack_bot_token}", f"token: {SLACK_TOKEN}"))
+    with pytest.raises(UserError) as raised:
+        _door(definitions)
+    assert [p.where for p in raised.value.problems] == ["datasources/prometheus.yml",
+                                                        "alerts/contact-points/oncall.yaml"]

@@ -21,15 +21,15 @@ _MAYBE_JSON = re.compile(r"\s*[\[{]")  # what _embedded_json may open; anything 
 
 
 def _embedded_json(text: str) -> object | None:
-    """The object or array ``text`` holds as JSON, or None (a string that is not JSON, or a JSON scalar)."""
+    """The object or array ``text`` holds as JSON, or None. (JSON that starts with ``{`` or ``[`` is an object or
+    an array, or no JSON at all.)"""
     stripped = text.strip()
-    if not stripped or stripped[0] not in "{[":
+    if not stripped.startswith(("{", "[")):
         return None
     try:
-        inner = json.loads(stripped)
+        return json.loads(stripped)
     except ValueError:
         return None
-    return inner if isinstance(inner, (dict, list)) else None
 
 
 class DistinctStrings:

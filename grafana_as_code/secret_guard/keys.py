@@ -64,7 +64,7 @@ def is_secret_header(name: str) -> bool:
 
 
 def is_url_key(key: str) -> bool:
-    return key.lower() == "url" or key.lower().endswith(("url", "_url", "uri"))
+    return key.lower().endswith(("url", "uri"))  # url, serverUrl, endpoint_url, tokenUri
 
 
 def url_credentials(text: str, url_field: bool = False) -> str | None:
@@ -81,7 +81,7 @@ def url_credentials(text: str, url_field: bool = False) -> str | None:
             continue
         if password and not password.startswith(("${", "$__")):
             return "a user:password@ part"
-        for name, value in parse_qsl(parts.query, keep_blank_values=False):
+        for name, value in parse_qsl(parts.query):  # blank values left out: nothing to hide
             if SECRET_QUERY_PARAMETER.match(name) and value and not value.startswith(("${", "$__", "{{")):
                 return f"a secret query parameter ({name}=…)"
     return None

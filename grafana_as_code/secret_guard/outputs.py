@@ -33,7 +33,7 @@ def scan_outdir(staging: Path, published_as: Path) -> list[Problem]:
     for path in sorted(staging.rglob("*.json")):
         where = str(published_as / path.relative_to(staging))
         try:
-            documents.append((where, json.loads(path.read_text(encoding="utf-8"))))
+            documents.append((where, json.loads(path.read_bytes())))  # UTF-8, as we write them
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             # We wrote these files a moment ago; one we cannot read is not one we may publish unchecked.
             return [Problem(where, "", f"cannot scan for secrets: {exc}")]
@@ -60,6 +60,6 @@ _ATTRIBUTE = re.compile(r"[A-Za-z_][A-Za-z0-9_\\]*")
 def report_line_key(line: str) -> str:
     """The attribute a report line shows values of, as the scanner's key: ``- uid: `"…"` → …`` and
     ``because `config_json.uid` (`"…"` → …)`` are about a ``uid``, so a random-looking uid there is no secret."""
-    before_value = line.split('"', 1)[0]
+    before_value = line.partition('"')[0]
     names = _ATTRIBUTE.findall(before_value)
     return names[-1].replace("\\", "") if names else ""

@@ -99,7 +99,7 @@ def _lines(key: str, text: str) -> Iterable[str]:
 def _bare_key(word: str) -> str:
     """``uid:`` -> ``uid``; ``config\\_json.uid`` (Markdown-escaped) -> ``uid``."""
     word = word.replace("\\", "").rstrip(":=")
-    return word.rsplit(".", 1)[-1] if re.fullmatch(r"[A-Za-z_][\w.\-]*", word) else ""
+    return word.rpartition(".")[2] if re.fullmatch(r"[A-Za-z_][\w.\-]*", word) else ""
 
 
 def scan(values: Iterable[Value]) -> list[Finding]:
