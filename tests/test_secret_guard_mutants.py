@@ -535,7 +535,7 @@ def test_datasource_secure_json_data_takes_names_only() -> None:
 
 
 def test_datasource_http_headers() -> None:
-    headers = {"X-Named": {"secret": "a"}, "Authorization": "Bearer x", "X-Tenant": SLACK_TOKEN,
+    headers = {"X-Named": {"secret": "a", "value": SLACK_TOKEN}, "Authorization": "Bearer x", "X-Tenant": SLACK_TOKEN,
                "X-Request-Id": UID, "Cookie": "", "X-Scope-OrgID": {"value": SLACK_TOKEN}, "Proxy-Authorization": {
                    "value": "Basic x"}, "X-Templated": {"template": "t"}}
     assert _refusals(lambda door: check_datasource(door, {"http_headers": headers}, "ds.yaml")) == [
@@ -665,3 +665,17 @@ def test_a_data_source_defined_twice_is_reported_with_the_rest(definitions: Path
         _door(definitions)
     assert [p.where for p in raised.value.problems] == ["datasources/prometheus.yml",
                                                         "alerts/contact-points/oncall.yaml"]
+
+
+def test_each_configured_filter_takes_a_line_or_a_secret_with_its_line_and_plugin() -> None:
+    """What scanner._detect hands the filters; a filter wanting more (a file name, the lines around) would need
+    the loop to change, and scan_file's own file filters (filename alone) are not about our lines."""
+    from detect_secrets.settings import get_filters, transient_settings
+
+    with transient_settings(scanner.SETTINGS):
+        filters = get_filters()
+    for function in filters:
+        takes = set(function.injectable_variables)
+        assert takes in ({"filename"}, {"line"}) or "secret" in takes and takes <= {"secret", "line", "plugin"}, \
+            function.__name__
+    assert {f.__name__ for f in filters if set(f.injectable_variables) == {"line"}} == {"is_indirect_reference"}

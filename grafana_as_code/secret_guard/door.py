@@ -67,7 +67,7 @@ class Door:
 
     def raise_if_any(self) -> None:
         for finding in scan(self._values):
-            fix = self._fixes.get((finding.where, finding.field), "name it as a secret")
+            fix = self._fixes[(finding.where, finding.field)]  # every value scanned came with its fix
             self.refuse(finding.where, finding.field, f"{finding.message()}: {fix}")
         self.problems.raise_if_any()
 
@@ -105,9 +105,11 @@ def check_datasource(door: Door, document: Any, where: str) -> None:
             door.string(where, "basic_auth.username", "username", value.get("username"), URL_FIX)
         elif key == "http_headers" and isinstance(value, Mapping):
             for header, item in value.items():
-                plain = item.get("value") if isinstance(item, Mapping) and "secret" not in item else item
+                if _named(item):
+                    continue  # {secret: <name>}: whatever else it holds is not a value
+                plain = item.get("value") if isinstance(item, Mapping) else item
                 field = f"http_headers.{header}" + (".value" if isinstance(item, Mapping) else "")
-                if _named(item) or not _plain(plain):
+                if not _plain(plain):
                     continue
                 if is_secret_header(str(header)):
                     door.refuse(where, field, f"the {header} header carries credentials: {_header_fix(str(header))}")

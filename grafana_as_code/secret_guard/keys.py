@@ -71,7 +71,7 @@ def url_credentials(text: str, url_field: bool = False) -> str | None:
     """What in ``text`` is a credential inside a URL (``user:password@``, ``?token=``), or None."""
     candidates = [match.group(0) for match in _URL_WITH_SCHEME.finditer(text)]
     bare = text.strip()
-    if url_field and _BARE_USERINFO.match(bare) and bare.split(":", 1)[0].lower() not in _SCHEMES_WITHOUT_SLASHES:
+    if url_field and _BARE_USERINFO.match(bare) and bare.partition(":")[0].lower() not in _SCHEMES_WITHOUT_SLASHES:
         return "a user:password@ part"
     for candidate in candidates:
         try:

@@ -158,17 +158,16 @@ def _detect(lines: list[str]) -> dict[int, set[str]]:
     with transient_settings(SETTINGS):
         plugins = get_plugins()
         filters = get_filters()
-        line_filters = [f for f in filters if "line" in f.injectable_variables
-                        and f.injectable_variables <= {"filename", "line", "context"}]
+        # Each configured filter takes the line alone, or a secret with its line and plugin (a test holds them to
+        # it); the file filters (filename alone) are about real files: scan_file applies them to the file.
+        line_filters = [f for f in filters if f.injectable_variables == {"line"}]
         secret_filters = [f for f in filters if "secret" in f.injectable_variables]
         for index, line in enumerate(lines):
-            facts = {"filename": SCAN_FILENAME, "line": line, "context": None}
-            if any(_call(f, facts) for f in line_filters):
+            if any(f(line=line) for f in line_filters):
                 continue
             for plugin in plugins:
-                for secret in plugin.analyze_line(filename=SCAN_FILENAME, line=line, line_number=index + 1):
-                    facts = {"filename": SCAN_FILENAME, "line": line, "context": None, "plugin": plugin,
-                             "secret": secret.secret_value}
+                for secret in plugin.analyze_line(filename=SCAN_FILENAME, line=line):
+                    facts = {"secret": secret.secret_value, "line": line, "plugin": plugin}
                     if not any(_call(f, facts) for f in secret_filters):
                         found.setdefault(index, set()).add(secret.type)
     return found
