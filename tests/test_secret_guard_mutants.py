@@ -114,6 +114,33 @@ def test_each_detector_is_let_through_by_its_own_needs(detector: str, kind: str,
     assert any(alone.may_hold_secret(line) for line in scanner._lines(key, text))
 
 
+def test_no_line_a_detector_fires_on_is_left_out() -> None:
+    """Seeded variations of the shapes above (cut, cased, joined, padded, random runs of token characters): every
+    line on which any configured detector fires, before any filter, passes the sieve."""
+    from detect_secrets.settings import get_plugins, transient_settings
+
+    rng = random.Random(7)
+    texts = [example[3] for example in EXAMPLES] + [text for _, text in ORDINARY]
+
+    def vary(text: str) -> str:
+        text = text or rng.choice(texts)
+        start = rng.randrange(len(text))
+        return rng.choice([
+            text[start:rng.randrange(start, len(text) + 1)], text.upper(), text.lower(),
+            rng.choice(texts)[:rng.randrange(40)] + text, text[:start] + rng.choice(" .:-_/@'\"=") + text[start:],
+            "".join(rng.choice(sieve.BASE64 + ".:@ '") for _ in range(rng.randrange(5, 90))),
+            f"{text} {rng.choice(texts)}"])
+
+    lines = {line for _ in range(1500) for line in scanner._lines(rng.choice(["note", "uid", "url", "api_key"]),
+                                                                    vary(vary(rng.choice(texts))))}
+    with transient_settings(scanner.SETTINGS):
+        plugins = get_plugins()
+        fired = [line for line in lines if any(p.analyze_line(filename=scanner.SCAN_FILENAME, line=line)
+                                               for p in plugins)]
+    assert len(fired) > 300  # the variations do reach the detectors
+    assert [line for line in fired if not sieve.SIEVE.may_hold_secret(line)] == []
+
+
 def test_every_configured_detector_has_its_needs_and_nothing_else() -> None:
     assert set(sieve.NEEDS) == set(scanner.PLUGINS)
     assert {e[0] for e in EXAMPLES} == set(scanner.PLUGINS)  # and an example of each
@@ -239,7 +266,8 @@ def test_a_value_is_remembered_by_its_line_not_its_place(tmp_path: Path) -> None
 # --- scan, detect, findings ------------------------------------------------------------------------------------
 
 def test_findings_of_one_place_are_merged_and_sorted() -> None:
-    values = [Value("b", "f", "note", SLACK_TOKEN), Value("a", "f", "note", "x"), Value("b", "f", "client", PAGERDUTY_KEY),
+    values = [Value("b", "f", "note", SLACK_TOKEN), Value("a", "f", "note", "x"),
+              Value("b", "f", "client", PAGERDUTY_KEY),
               Value("a", "e", "recipient", SLACK_TOKEN)]
     assert scan(values) == [Finding("a", "e", "Base64 High Entropy String, Slack Token"),
                             Finding("b", "f", "Base64 High Entropy String, Hex High Entropy String, Slack Token")]
@@ -397,8 +425,8 @@ assert URL_FIX == ("keep the user in username (or basic_auth.username) and name 
 SENSITIVE = "is sensitive: name a secret ({secret: <variable name>}), never write the value"
 DOOR_MESSAGES = {
     "header value in json_data": [
-        "datasources/prometheus.yaml: json_data.httpHeaderValue1: a custom header's value is a secret written in clear: "
-        "name it instead: http_headers: {X-Api-Key: {secret: <name>}} " + SET_IT],
+        "datasources/prometheus.yaml: json_data.httpHeaderValue1: a custom header's value is a secret written in "
+        "clear: name it instead: http_headers: {X-Api-Key: {secret: <name>}} " + SET_IT],
     "plain Authorization header": [
         "datasources/prometheus.yaml: http_headers.Authorization.value: the Authorization header carries credentials: "
         "name it instead: http_headers: {Authorization: {secret: <name>}} " + SET_IT],
@@ -430,7 +458,8 @@ DOOR_MESSAGES = {
         + IN_ENV.format("postgres"),
         "datasources/postgres.yaml: url: holds a user:password@ part: credentials never go in a URL; " + URL_FIX],
     "password in an environment endpoint": [
-        "environments/dev.yaml: datasources.postgres.password: a secret written in clear: " + IN_ENV.format("postgres")],
+        "environments/dev.yaml: datasources.postgres.password: a secret written in clear: "
+        + IN_ENV.format("postgres")],
     "credentials in the Grafana URL": [
         "environments/dev.yaml: grafana.url: holds a user:password@ part: credentials never go in a URL; name the "
         "token instead: it is the secret grafana_auth (TF_VAR_grafana_auth)"],
@@ -539,7 +568,8 @@ def test_datasource_http_headers() -> None:
                "X-Request-Id": UID, "Cookie": "", "X-Scope-OrgID": {"value": SLACK_TOKEN}, "Proxy-Authorization": {
                    "value": "Basic x"}, "X-Templated": {"template": "t"}}
     assert _refusals(lambda door: check_datasource(door, {"http_headers": headers}, "ds.yaml")) == [
-        "ds.yaml: http_headers.Authorization: the Authorization header carries credentials: " + _header("Authorization"),
+        "ds.yaml: http_headers.Authorization: the Authorization header carries credentials: "
+        + _header("Authorization"),
         "ds.yaml: http_headers.Proxy-Authorization.value: the Proxy-Authorization header carries credentials: "
         + _header("Proxy-Authorization"),
         # an id's name silences the entropy detectors, not a token's shape

@@ -2,9 +2,10 @@
 
 What detect-secrets finds on a line depends on the line, on detect-secrets' version and on our configuration (the
 plugins and filters of ``scanner.py`` and ``filters.py``: code of this package, which every cache key includes). A
-line found clean is remembered under the SHA-256 of the three (keys ``secret-scan/<digest>``); nothing of the line itself is stored. A line with a
-finding is never remembered: it is scanned, and reported, every time. Outside a ``caching`` block (or with
-``GAC_CACHE=0``) nothing is remembered and every line is scanned, with the same findings.
+line found clean is remembered under the SHA-256 of the three (keys ``secret-scan/<digest>``); nothing of the line
+itself is stored. A line with a finding is never remembered: it is scanned, and reported, every time. Outside a
+``caching`` block (or with ``GAC_CACHE=0``) nothing is remembered and every line is scanned, with the same
+findings.
 """
 from __future__ import annotations
 
