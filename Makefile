@@ -57,8 +57,9 @@ validate: setup
 bindings: setup
 	@$(PYTHON) -m grafana_as_code bindings --schema imports/grafana-provider-schema.json
 
+# In parallel (pytest-xdist, one worker per core); the tests sharing a synthesis stay in one worker (tests/conftest.py).
 test: setup system-tools
-	@$(PYTHON) -m pytest
+	@$(PYTHON) -m pytest -n auto --dist loadgroup
 
 bench: setup
 	@$(PYTHON) scripts/bench.py

@@ -10,6 +10,19 @@ from grafana_as_code.project import Catalog, load_project
 from project_copy import SECRET_VALUES, content_root, copy_fixture_project, copy_project, run_cli, schema_path
 
 
+# Session fixtures that synthesize (seconds each): under pytest-xdist (`make test`: -n auto --dist loadgroup) every
+# test that uses one runs in one worker, so each is built once per run and not once per worker.
+SHARED_SYNTHESES = ("content_synth", "fixture_synth")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which turns the marks into scheduling groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in SHARED_SYNTHESES:
+            if name in item.fixturenames:  # also when the test asks for it through another fixture
+                item.add_marker(pytest.mark.xdist_group(name))
+
+
 @pytest.fixture(scope="session")
 def provider_schema() -> Path:
     path = schema_path()

@@ -88,11 +88,11 @@ def test_prometheus_refuses_units_out_of_order() -> None:
 
 
 @pytest.fixture(scope="module")
-def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    root = copy_project(tmp_path_factory.mktemp("readback") / "project")
-    result = run_cli(root, "synth")
-    assert result.returncode == 0, result.stderr
-    stacks = sorted((root / "cdktf.out" / "stacks").glob("*/cdk.tf.json"))
+def stacks(content_synth: Path) -> dict[str, dict]:
+    """Every stack of the repository's content, read from the one synthesis the content checks share (conftest.py;
+    these tests only read it)."""
+    stacks = sorted((content_synth / "stacks").glob("*/cdk.tf.json"))
+    assert stacks, "the content synthesized no stack"
     return {p.parent.name: json.loads(p.read_text()) for p in stacks}
 
 

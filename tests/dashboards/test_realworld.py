@@ -40,6 +40,17 @@ def add_realworld(project_dir: Path, *names: str) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def realworld_synth(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The repository with every real-world fixture added, synthesized once for two environments (validated): its
+    project and messages, which the three tests below only read (each would otherwise synthesize it again)."""
+    project = copy_project(tmp_path_factory.mktemp("realworld") / "project")
+    add_realworld(project)
+    result = run_cli(project, "synth", "--env", "dev,prod")
+    assert result.returncode == 0, result.stderr
+    return project, result.stderr
+
+
 def _all_panels(config: dict[str, Any]) -> list[dict[str, Any]]:
     legacy = [p for row in config.get("rows") or [] for p in row.get("panels") or []]
     return [dict(p) for p in panels_of(config)] + legacy
@@ -78,12 +89,11 @@ def synthesized_dashboards(project: Path, env: str) -> dict[str, dict[str, Any]]
     return {c["uid"]: c for c in configs}
 
 
-def test_realworld_fixtures_synthesize_with_every_panel_query_variable_and_annotation(project_dir: Path) -> None:
-    add_realworld(project_dir)
-    result = run_cli(project_dir, "synth", "--env", "dev")
-    assert result.returncode == 0, result.stderr
-    assert "error:" not in result.stderr
-    synthesized = synthesized_dashboards(project_dir, "dev")
+def test_realworld_fixtures_synthesize_with_every_panel_query_variable_and_annotation(
+        realworld_synth: tuple[Path, str]) -> None:
+    project, stderr = realworld_synth
+    assert "error:" not in stderr
+    synthesized = synthesized_dashboards(project, "dev")
     for path in FIXTURES:
         original = json.loads(path.read_text())
         uid = original.get("uid") or path.stem
@@ -94,11 +104,9 @@ def test_realworld_fixtures_synthesize_with_every_panel_query_variable_and_annot
         assert all(p["gridPos"]["x"] + p["gridPos"]["w"] <= 24 for p in panels_of(synthesized[uid]))
 
 
-def test_warnings_are_printed_once_and_do_not_stop_synthesis(project_dir: Path) -> None:
-    add_realworld(project_dir)
-    result = run_cli(project_dir, "synth", "--env", "dev,prod")
-    assert result.returncode == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+def test_warnings_are_printed_once_and_do_not_stop_synthesis(realworld_synth: tuple[Path, str]) -> None:
+    _, stderr = realworld_synth  # synthesized (exit 0) for dev and prod, which both load every file
+    warnings = [line for line in stderr.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == len(set(warnings)), "each warning once, although two environments load the file"
     expected = [
         "warning: dashboards/realworld/legacy-rows.json: uid: missing; using 'legacy-rows'",
@@ -121,13 +129,11 @@ def test_warnings_are_printed_once_and_do_not_stop_synthesis(project_dir: Path) 
                    for line in warnings), "nulls, missing defaults and legacy keys are normalized silently"
 
 
-def test_queries_are_counted_per_language_and_unchecked_ones_say_why(project_dir: Path) -> None:
-    add_realworld(project_dir)
-    result = run_cli(project_dir, "synth", "--env", "dev", "--no-validate")
-    assert result.returncode == 0, result.stderr
-    summary = next(line for line in result.stderr.splitlines() if line.startswith("Queries: "))
+def test_queries_are_counted_per_language_and_unchecked_ones_say_why(realworld_synth: tuple[Path, str]) -> None:
+    _, stderr = realworld_synth
+    summary = next(line for line in stderr.splitlines() if line.startswith("Queries: "))
     assert "PromQL" in summary and "LogQL" in summary and "TraceQL" in summary
-    unchecked = [line for line in result.stderr.splitlines() if line.startswith("unchecked: ")]
+    unchecked = [line for line in stderr.splitlines() if line.startswith("unchecked: ")]
     tempo = "unchecked: dashboards/realworld/tempo-current.json: dashboard 'traces-current-tempo', "
     assert f"{tempo}panel 1 'Selected trace', query A: the whole query is the value of variable $traceId, known " \
            "only when the dashboard runs" in unchecked

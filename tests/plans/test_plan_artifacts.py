@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from plan_helpers import REPO, run
+from plan_helpers import REPO
+from project_copy import content_root
 
 SCRIPT = REPO / ".github" / "scripts" / "plan_artifact.py"
 TERRAFORM = shutil.which(os.environ.get("TERRAFORM", "terraform"))
@@ -40,14 +41,11 @@ def terraform(stack: Path, *args: str, env: dict[str, str] | None = None) -> sub
 
 
 @pytest.fixture(scope="module")
-def variables(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The `variable` blocks of a stack synthesized from this repository (its first environment), as Terraform gets
-    them, plus the control variable."""
-    env = sorted((REPO / "environments").glob("*.yaml"))[0].stem
-    outdir = tmp_path_factory.mktemp("synth")
-    result = run("synth", "--env", env, "--outdir", str(outdir), "--no-validate")
-    assert result.returncode == 0, result.stderr
-    return {**json.loads((outdir / "stacks" / env / "cdk.tf.json").read_text())["variable"], **CONTROL}
+def variables(content_synth: Path) -> dict:
+    """The `variable` blocks of a stack synthesized from this repository (its first environment; the content's
+    synthesis that the content checks share, conftest.py), as Terraform gets them, plus the control variable."""
+    env = sorted((content_root() / "environments").glob("*.yaml"))[0].stem
+    return {**json.loads((content_synth / "stacks" / env / "cdk.tf.json").read_text())["variable"], **CONTROL}
 
 
 @pytest.fixture()
