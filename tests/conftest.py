@@ -10,17 +10,27 @@ from grafana_as_code.project import Catalog, load_project
 from project_copy import SECRET_VALUES, content_root, copy_fixture_project, copy_project, run_cli, schema_path
 
 
-# Session fixtures that synthesize (seconds each): under pytest-xdist (`make test`: -n auto --dist loadgroup) every
-# test that uses one runs in one worker, so each is built once per run and not once per worker.
+# Session fixtures that synthesize (seconds each).
 SHARED_SYNTHESES = ("content_synth", "fixture_synth")
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which turns the marks into scheduling groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test`: -n auto --dist loadgroup) a fixture is built in every worker that runs a test
+    using it. So every test using a shared synthesis runs in one worker, and so do the tests of a module that share
+    a module-scoped fixture (most of them synthesize or copy a project); the other tests are spread one by one."""
     for item in items:
-        for name in SHARED_SYNTHESES:
-            if name in item.fixturenames:  # also when the test asks for it through another fixture
-                item.add_marker(pytest.mark.xdist_group(name))
+        group = next((name for name in SHARED_SYNTHESES if name in item.fixturenames), None)  # also when indirect
+        if group is None and _uses_a_module_fixture(item):
+            group = item.nodeid.split("::")[0]
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _uses_a_module_fixture(item: pytest.Item) -> bool:
+    definitions = getattr(item, "_fixtureinfo", None)
+    return definitions is not None and any(
+        defs[-1].scope in ("module", "class", "package") for defs in definitions.name2fixturedefs.values() if defs)
 
 
 @pytest.fixture(scope="session")

@@ -216,20 +216,30 @@ def test_addresses_depend_only_on_folder_and_name() -> None:
     assert address("x", "api latency") == address("x", "api latency")  # no state, no other groups involved
 
 
-def test_a_same_name_group_in_another_folder_leaves_the_first_alone(tree: Path) -> None:
-    def rule_groups() -> dict:
-        result = run_cli(tree, "synth", "--env", "prod", "--no-validate")
-        assert result.returncode == 0, result.stderr
-        (stack,) = (tree / "cdktf.out" / "stacks").glob("*/cdk.tf.json")
-        document = json.loads(stack.read_text())
+def prod_stack(root: Path) -> dict:
+    result = run_cli(root, "synth", "--env", "prod", "--no-validate")
+    assert result.returncode == 0, result.stderr
+    (stack,) = (root / "cdktf.out" / "stacks").glob("*/cdk.tf.json")
+    return json.loads(stack.read_text())
+
+
+@pytest.fixture(scope="module")
+def unchanged_prod_stack(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The prod stack of an unchanged copy of the repository, synthesized once for the two tests below (they only
+    read it; each would otherwise synthesize the same copy)."""
+    return prod_stack(copy_project(tmp_path_factory.mktemp("rule-problems") / "project"))
+
+
+def test_a_same_name_group_in_another_folder_leaves_the_first_alone(tree: Path, unchanged_prod_stack: dict) -> None:
+    def rule_groups(document: dict) -> tuple[dict, list]:
         return document["resource"]["grafana_rule_group"], document.get("moved", [])
 
-    before, moved = rule_groups()
+    before, moved = rule_groups(unchanged_prod_stack)  # the tree as copied, before the lines below change it
     assert {"from": "grafana_rule_group.quick023-errors", "to": "grafana_rule_group.quick023_quick023-errors"} in moved
     (tree / RULES / "copy.yaml").write_text((tree / RULES / "quick023.yaml").read_text())
     (tree / EXTRAS / "copy.yaml").write_text("folder: ava\n")
     (tree / "alerts" / "tests" / "copy.test.yaml").write_text("")
-    after, moved = rule_groups()
+    after, moved = rule_groups(prod_stack(tree))
     assert after["quick023_quick023-errors"] == before["quick023_quick023-errors"]
     assert after["ava_quick023-errors"]["name"] == "quick023-errors"
     assert set(before) < set(after)
@@ -238,7 +248,7 @@ def test_a_same_name_group_in_another_folder_leaves_the_first_alone(tree: Path) 
     assert len(sources) == len(set(sources))
 
 
-def test_terraform_moves_groups_from_their_earlier_addresses(tree: Path, tmp_path: Path) -> None:
+def test_terraform_moves_groups_from_their_earlier_addresses(unchanged_prod_stack: dict, tmp_path: Path) -> None:
     """The stack's `moved` blocks, run by Terraform itself: each group's state moves, nothing is destroyed.
 
     The provider cannot be downloaded here, so the rule groups are stood in for by Terraform's built-in
@@ -249,10 +259,7 @@ def test_terraform_moves_groups_from_their_earlier_addresses(tree: Path, tmp_pat
 
     terraform = shutil.which("terraform")
     assert terraform, "terraform is not installed"
-    result = run_cli(tree, "synth", "--env", "prod", "--no-validate")
-    assert result.returncode == 0, result.stderr
-    (stack,) = (tree / "cdktf.out" / "stacks").glob("*/cdk.tf.json")
-    document = json.loads(stack.read_text())
+    document = unchanged_prod_stack
     moved = document["moved"]
     assert moved and len(moved) <= len(document["resource"]["grafana_rule_group"])  # at most one per group
 
