@@ -39,12 +39,14 @@ def synth(app: App) -> None:
     synthesize(app)
     if os.environ.get(STAGED_VARIABLE) == "1":
         return
+    from .cache import caching
     from .secret_guard.outputs import scan_outdir
     from .yaml_io import display_path
 
     written = outdir()
     shown = Path(display_path(written))
-    problems = scan_outdir(written, shown)
+    with caching(Path.cwd()):  # lines scanned clean in an earlier run are not scanned again, as in `make synth`
+        problems = scan_outdir(written, shown)
     if problems:
         for where in sorted({p.where for p in problems}):
             (written / Path(where).relative_to(shown)).unlink(missing_ok=True)
