@@ -33,9 +33,13 @@ PACKAGE = Path(__file__).resolve().parent
 def code_version() -> str:
     """A digest of every source file of the package (Python, JSON schemas, the Node query parser)."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".json", ".mjs") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    sources = []
+    for directory, subdirectories, names in os.walk(PACKAGE):
+        subdirectories[:] = [d for d in subdirectories if d != "__pycache__"]
+        sources += [os.path.join(directory, n) for n in names if n.endswith((".py", ".json", ".mjs"))]
+    for source in sorted(sources, key=lambda s: Path(s).relative_to(PACKAGE).as_posix()):
+        with open(source, "rb") as file:
+            digest.update(Path(source).relative_to(PACKAGE).as_posix().encode() + b"\0" + file.read() + b"\0")
     return digest.hexdigest()
 
 

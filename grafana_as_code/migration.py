@@ -29,7 +29,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from .errors import UserError
 from .shards import Shard, shards_of
@@ -175,6 +174,8 @@ def render(env: str, moves: list[Move], renames: list[tuple[str, str]]) -> str:
                        "to": m.target, **({"earlier": list(m.earlier)} if m.earlier else {})}
                       for m in sorted(moves, key=lambda m: (m.stack, m.target))],
             "renamed": [{"from": old, "to": new} for old, new in sorted(renames)]}
+    import yaml
+
     return header + yaml.safe_dump(data, sort_keys=False, width=120)
 
 

@@ -45,7 +45,7 @@ def input_files(folders: Iterable[Path]) -> list[Path]:
 
 
 def snapshot_key(root: Path, folders: Iterable[Path], request: str) -> str:
-    from .dashboards.validate.queries import grammar_releases
+    from .dashboards.validate.grammars import grammar_releases
 
     digest = hashlib.sha256(f"project\0{FORMAT}\0{code_version()}\0{sys.version}\0{request}\0"
                             f"{sorted(grammar_releases().items())}\0{display_path(root)}".encode())

@@ -11,22 +11,34 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
+from functools import lru_cache
 
 from .errors import UserError
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (YAML silently keeps the last one, hiding mistakes)."""
+@lru_cache(maxsize=1)
+def strict_loaders() -> tuple[type, type]:
+    """``(strict, fast)``: PyYAML's SafeLoader refusing duplicate keys (YAML silently keeps the last one, hiding
+    mistakes), and the same on libyaml's parser (PyYAML's wheels ship it), several times faster; every definition
+    file is read once per environment. The fast one's error texts differ, so a file it refuses is parsed again by
+    the strict one for the message users see. Built when YAML is first read (a run whose project comes from its
+    snapshot reads none)."""
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        pass
+
+    class FastStrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        pass
+
+    for loader in (StrictLoader, FastStrictLoader):
+        loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return StrictLoader, FastStrictLoader
 
 
-class _FastStrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The same on libyaml's parser (PyYAML's wheels ship it): several times faster, and every definition file is
-    read once per environment. Its error texts differ, so a file it refuses is parsed again by ``_StrictLoader``
-    for the message users see."""
+def _construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict:
+    import yaml
 
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -36,10 +48,6 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
                 None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark)
         seen[key] = loader.construct_object(value_node, deep=deep)
     return seen
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_FastStrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def display_path(path: Path) -> str:
@@ -57,12 +65,15 @@ def display_path(path: Path) -> str:
 
 
 def parse_yaml(text: str, where: str) -> Any:
+    import yaml
+
+    strict, fast = strict_loaders()
     try:
-        return yaml.load(text, Loader=_FastStrictLoader)  # noqa: S506 - a SafeLoader
+        return yaml.load(text, Loader=fast)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError:
         pass
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader
+        return yaml.load(text, Loader=strict)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

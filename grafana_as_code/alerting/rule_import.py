@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import Collector, UserError, warn
-from ..yaml_io import _StrictLoader, display_path, read_text
+from ..yaml_io import display_path, read_text, strict_loaders
 from .prometheus_rules import parse_rule_file
 
 RULE_KIND = "PrometheusRule"
@@ -34,7 +34,7 @@ class ImportedRules:
 def _documents(path: Path) -> list[Any]:
     where = display_path(path)
     try:
-        return [doc for doc in yaml.load_all(read_text(path), Loader=_StrictLoader) if doc is not None]  # noqa: S506
+        return [doc for doc in yaml.load_all(read_text(path), Loader=strict_loaders()[0]) if doc is not None]  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -1,6 +1,8 @@
 """Dashboards: one ``grafana_dashboard`` each, in its folder, with canonical JSON."""
 from __future__ import annotations
 
+import json
+
 from imports.grafana import Dashboard as DashboardResource
 
 from ..bindings.runtime import Component
@@ -16,8 +18,8 @@ def library_panel_uids(dashboard: Dashboard) -> list[str]:
     """Uids of the library panels a dashboard shows, sorted (the loader has checked that they exist)."""
     if '"libraryPanel"' not in dashboard.config_json():  # most show none: no need to read the JSON back
         return []
-    return sorted({panel["libraryPanel"]["uid"] for panel in panels_of(dashboard.config)
-                   if hasattr(panel.get("libraryPanel"), "get") and isinstance(panel["libraryPanel"].get("uid"), str)})
+    return sorted({panel["libraryPanel"]["uid"] for panel in panels_of(json.loads(dashboard.config_json()))
+                   if isinstance(panel.get("libraryPanel"), dict) and isinstance(panel["libraryPanel"].get("uid"), str)})
 
 
 class Dashboards(Component):

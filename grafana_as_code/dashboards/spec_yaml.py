@@ -10,26 +10,19 @@ import copy
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from ..yaml_io import _construct_mapping, parse_yaml
-
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _StrictFastLoader(_Loader):  # type: ignore[misc, valid-type]
-    """Refuses duplicate keys, like yaml_io's loader."""
-
-
-_StrictFastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+from ..yaml_io import parse_yaml, strict_loaders
 
 
 @lru_cache(maxsize=8192)  # a large organisation's specs, all environments: each text is parsed once
 def _parse(text: str) -> Any:
-    return yaml.load(text, Loader=_StrictFastLoader)  # noqa: S506 - a SafeLoader
+    import yaml
+
+    return yaml.load(text, Loader=strict_loaders()[1])  # noqa: S506 - a SafeLoader (libyaml's, strict)
 
 
 def load_spec_yaml(text: str, where: str) -> Any:
+    import yaml
+
     try:
         data = _parse(text)
     except yaml.YAMLError:

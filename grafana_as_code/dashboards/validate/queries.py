@@ -14,13 +14,9 @@ than our grammar release (``newer_syntax``), or when no parser exists for its la
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import promql_parser
@@ -32,7 +28,8 @@ from ..model import Dashboard, RenderContext
 from . import newer_syntax
 from .locations import place, target_label
 from .macros import VARIABLE, samples_from, substitute
-from .node_parser import REPOSITORY_ROOT, parse_batch
+from .grammars import grammar_releases
+from .node_parser import parse_batch
 from .query_report import NO_PARSER, record
 from .references import variable_query
 
@@ -177,22 +174,6 @@ class _Collector:
 
 def collect_queries(dashboard: Dashboard, config: Mapping[str, Any], ctx: RenderContext) -> list[Query]:
     return _Collector(dashboard, config, ctx).collect(config)
-
-
-@lru_cache(maxsize=1)
-def grammar_releases() -> dict[str, str]:
-    """The parser each language is checked with, and its release (named in "unchecked" reasons)."""
-    def npm(name: str) -> str:
-        package = REPOSITORY_ROOT / "node_modules" / name / "package.json"
-        try:
-            return f"{name} {json.loads(Path(package).read_text())['version']}"
-        except (OSError, ValueError, KeyError):
-            return name
-    try:
-        promql = f"promql-parser {metadata.version('promql-parser')}"
-    except metadata.PackageNotFoundError:
-        promql = "promql-parser"
-    return {"PromQL": promql, "LogQL": npm("@grafana/lezer-logql"), "TraceQL": npm("@grafana/lezer-traceql")}
 
 
 def _message(query: Query, error: str) -> str:
