@@ -1,14 +1,13 @@
 """The generated provider bindings: up to date with the schema, strict about names, safe for Terraform templates."""
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
 from grafana_as_code.bindings.generate import DATA_SOURCES, RESOURCES, data_class_name, render_bindings
 from grafana_as_code.bindings.runtime import GrafanaDataSource, GrafanaResource
-from grafana_as_code.bindings.runtime import escape_template, to_terraform
+from grafana_as_code.bindings.runtime import Block, escape_template, to_terraform
 from grafana_as_code.validate.schema import load_schema
 from imports.grafana.notification_policy import NotificationPolicyPolicy, NotificationPolicyPolicyMatcher
 from imports.grafana.rule_group import RuleGroupRule, RuleGroupRuleData
@@ -53,13 +52,20 @@ def test_unknown_block_keys_are_refused() -> None:
         NotificationPolicyPolicy(matcher=[{"label": "severity", "match": "=", "valeu": "critical"}])
 
 
-def test_nested_blocks_become_dataclasses() -> None:
+def test_nested_blocks_become_immutable_block_objects_equal_by_value() -> None:
     policy = NotificationPolicyPolicy(matcher=[{"label": "severity", "match": "=", "value": "critical"}],
                                       continue_=True)
-    assert isinstance(policy.matcher[0], NotificationPolicyPolicyMatcher)
-    assert dataclasses.is_dataclass(policy)
+    assert isinstance(policy.matcher[0], NotificationPolicyPolicyMatcher) and isinstance(policy, Block)
     assert to_terraform(policy) == {"continue": True,
                                     "matcher": [{"label": "severity", "match": "=", "value": "critical"}]}
+    with pytest.raises(AttributeError, match="immutable"):
+        policy.continue_ = False
+    same = NotificationPolicyPolicy(matcher=[NotificationPolicyPolicyMatcher(label="severity", match="=",
+                                                                            value="critical")], continue_=True)
+    assert same == policy and same != NotificationPolicyPolicy(matcher=same.matcher)
+    assert repr(policy.matcher[0]) == "NotificationPolicyPolicyMatcher(label='severity', match='=', value='critical')"
+    with pytest.raises(TypeError):
+        NotificationPolicyPolicyMatcher(label="severity", match="=")  # value is required
 
 
 @pytest.mark.parametrize(("literal", "written"), [

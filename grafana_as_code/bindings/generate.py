@@ -3,7 +3,7 @@
 ``cdktn get`` builds bindings by downloading the provider; it cannot reach the registry here, and no prebuilt
 package exists. This generator reads the same ``terraform providers schema -json`` output and writes one module per
 resource into ``imports/grafana/``: a class with keyword arguments named and typed exactly as the schema says,
-frozen dataclasses for nested blocks, and properties returning reference tokens for every attribute.
+immutable classes for nested blocks, and properties returning references for every attribute.
 
     python -m grafana_as_code bindings [--schema PATH] [--check]
 """
@@ -93,29 +93,29 @@ class _Module:
         self.classes: list[str] = []
 
     def block_class(self, name: str, block: Block, path: str) -> str:
-        """Emit a frozen dataclass for a nested block (children first) and return its name."""
+        """Emit the class of a nested block (children first) and return its name (runtime.Block: plain class,
+        slots, a written-out keyword-only ``__init__``)."""
         children = {child: self.block_class(name + camel(child), nested.block, f"{path}.{child}")
                     for child, nested in sorted(block.block_types.items())}
-        lines = ["@dataclass(frozen=True, kw_only=True)", f"class {name}:"]
-        lines.append(f'    """The `{path}` block."""')
         required, optional = _fields(block, children)
-        for field_name, annotation, tf_name in required + optional:
-            default = "" if (field_name, annotation, tf_name) in required else " = None"
-            meta = f" = field(metadata={{'tf_name': {tf_name!r}}})" if tf_name != field_name and not default else ""
-            if tf_name != field_name and default:
-                meta = f" = field(default=None, metadata={{'tf_name': {tf_name!r}}})"
-                default = ""
-            lines.append(f"    {field_name}: {annotation}{meta}{default}")
-        if not required and not optional:
-            lines.append("    pass")
-        if children:
-            lines.append("")
-            lines.append("    def __post_init__(self) -> None:")
-            for child, cls in children.items():
-                lines.append(f"        object.__setattr__(self, {py_name(child)!r}, "
-                             f"blocks({cls}, self.{py_name(child)}))")
+        entries = required + optional
+        lines = [f"class {name}(Block):", f'    """The `{path}` block."""', ""]
+        lines.append(f"    __slots__ = {_tuple(repr(n) for n, _, _ in entries)}")
+        lines.append(f"    _FIELDS = {_tuple(f'({n!r}, {tf!r})' for n, _, tf in entries)}")
+        if entries:
+            lines += ["", "    def __init__(", "        self,", "        *,"]
+            lines += [f"        {n}: {a}," for n, a, _ in required] + [f"        {n}: {a} = None," for n, a, _ in optional]
+            lines.append("    ) -> None:")
+            for n, _, tf in entries:
+                value = f"blocks({children[tf]}, {n})" if tf in children else n
+                lines.append(f"        _set(self, {n!r}, {value})")
         self.classes.append("\n".join(lines))
         return name
+
+
+def _tuple(items: Any) -> str:
+    items = list(items)
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def _fields(block: Block, children: dict[str, str]) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
@@ -188,9 +188,9 @@ def _provider_module(block: Block) -> str:
 
 def _assemble(doc: str, classes: list[str], base: str) -> str:
     imports = ("from __future__ import annotations\n\n"
-               "from dataclasses import dataclass, field\nfrom typing import Any, Mapping, Sequence\n\n"
+               "from typing import Any, Mapping, Sequence\n\n"
                "from grafana_as_code.cdk import Construct\n"
-               f"from grafana_as_code.bindings.runtime import {base}, blocks\n")
+               f"from grafana_as_code.bindings.runtime import {base}, Block, _set, blocks\n")
     return HEADER.format(doc=doc) + "\n" + imports + "\n\n" + "\n\n\n".join(classes) + "\n"
 
 

@@ -10,7 +10,6 @@ are left alone.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -37,16 +36,45 @@ def escape_template(text: str) -> str:
     return _LITERAL_DIRECTIVE.sub("%%{", _LITERAL_INTERPOLATION.sub("$${", text))
 
 
+class Block:
+    """A nested block of the bindings (``rule``, ``policy``, ``matcher`` …): built by keyword, immutable, equal by
+    value. Generated as a plain class (``_FIELDS``: Python name, Terraform name; ``__slots__``; an ``__init__``
+    written out), not a dataclass: the contact point module alone has 29 block types, and building dataclasses
+    when a module is imported cost more than the rest of a warm synth's imports of the bindings."""
+
+    __slots__ = ()
+    _FIELDS: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable ({name})")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name, _ in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Block):
+            return NotImplemented
+        return type(self) is type(other) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._values()))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for (name, _), value in zip(self._FIELDS, self._values())
+                          if value is not None)
+        return f"{type(self).__name__}({shown})"
+
+
 def to_terraform(value: Any) -> Any:
-    """Plain JSON for Terraform: blocks (dataclasses) become objects, None is dropped, strings are escaped."""
+    """Plain JSON for Terraform: blocks become objects, None is dropped, strings are escaped."""
     if isinstance(value, str):
         return value if type(value) is Reference else escape_template(value)
-    if dataclasses.is_dataclass(value):
+    if isinstance(value, Block):
         out = {}
-        for field in dataclasses.fields(value):
-            item = getattr(value, field.name)
+        for name, tf_name in value._FIELDS:
+            item = getattr(value, name)
             if item is not None:
-                out[field.metadata.get("tf_name", field.name)] = to_terraform(item)
+                out[tf_name] = to_terraform(item)
         return out
     if isinstance(value, Mapping):
         return {key: to_terraform(item) for key, item in value.items() if item is not None}
@@ -55,12 +83,12 @@ def to_terraform(value: Any) -> Any:
     return value
 
 
-def block(cls: type, value: Any) -> Any:
-    """Accept a block as its dataclass or as a mapping with the same keys (checked: unknown keys fail)."""
+def block(cls: type[Block], value: Any) -> Any:
+    """Accept a block as its class or as a mapping with the same (Terraform) keys (checked: unknown keys fail)."""
     if value is None or isinstance(value, cls):
         return value
     if isinstance(value, Mapping):
-        names = {f.metadata.get("tf_name", f.name): f.name for f in dataclasses.fields(cls)}
+        names = {tf_name: name for name, tf_name in cls._FIELDS}
         unknown = sorted(set(value) - set(names))
         if unknown:
             raise TypeError(f"{cls.__name__}: unknown field(s) {', '.join(unknown)}")
@@ -68,12 +96,15 @@ def block(cls: type, value: Any) -> Any:
     raise TypeError(f"{cls.__name__}: expected {cls.__name__} or a mapping, got {type(value).__name__}")
 
 
-def blocks(cls: type, values: Any) -> Any:
+def blocks(cls: type[Block], values: Any) -> Any:
     if values is None:
         return None
-    if isinstance(values, (Mapping,)) or dataclasses.is_dataclass(values):
+    if isinstance(values, (Mapping, Block)):
         return block(cls, values)
     return [block(cls, v) for v in values]
+
+
+_set = object.__setattr__  # how a generated block's __init__ sets its (slot) fields
 
 
 def _metadata() -> TerraformProviderGeneratorMetadata:

@@ -4,7 +4,7 @@ Machinery tests, on copies of the fixture project (tests/fixtures/project-minima
 """
 from __future__ import annotations
 
-import dataclasses
+import inspect
 import json
 from pathlib import Path
 
@@ -204,11 +204,12 @@ def test_names_for_rule_translation() -> None:
 @pytest.mark.parametrize("kind", sorted(INTEGRATIONS))
 def test_integration_fields_match_the_provider_bindings(kind: str) -> None:
     block = getattr(bindings, f"ContactPoint{kind.capitalize()}")
-    fields = {f.metadata.get("tf_name", f.name): f for f in dataclasses.fields(block)}
+    terraform_names = dict(block._FIELDS)  # Python name -> Terraform name
+    parameters = inspect.signature(block.__init__).parameters
+    fields = {terraform_names[name]: parameter for name, parameter in parameters.items() if name in terraform_names}
     specs = {**INTEGRATIONS[kind], **COMMON}
     assert set(specs) <= set(fields), f"not in the provider's {kind} block: {set(specs) - set(fields)}"
-    required = {name for name, f in fields.items()
-                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+    required = {name for name, parameter in fields.items() if parameter.default is inspect.Parameter.empty}
     assert required == {name for name, spec in specs.items() if spec.required}
 
 
