@@ -31,10 +31,9 @@ from typing import Any
 
 
 from .errors import UserError
-from .shards import Shard, shards_of
+from .shards import MIGRATIONS_DIR, Shard, shards_of
 from .yaml_io import Fields, display_path, load_yaml
 
-MIGRATIONS_DIR = "migrations"
 _REFERENCE = re.compile(r"^\$\{(grafana_\w+)\.([\w-]+)\.(\w+)\}$")
 
 

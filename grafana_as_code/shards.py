@@ -29,6 +29,7 @@ from .teams import owner_of
 
 # The parts of a catalog that live in folders and move to the owning team's stack.
 TEAM_KINDS = ("dashboards", "library_panels", "rule_groups")
+MIGRATIONS_DIR = "migrations"  # migrations/<env>.yaml, while an environment moves to team stacks (migration.py)
 
 
 @dataclass(frozen=True)
@@ -125,11 +126,13 @@ def shards_of(catalog: Any) -> list[Shard]:
 
 def project_shards(project: Any) -> list[Shard]:
     """Every stack of the project, in deploy order within each environment (shared first); names are unique."""
-    from .migration import load_migration
-
     shards = []
     for catalog in project.catalogs:
-        migration = load_migration(project.layout.root, catalog.env.name)
+        migration = None
+        if (project.layout.root / MIGRATIONS_DIR / f"{catalog.env.name}.yaml").is_file():
+            from .migration import load_migration  # only while an environment moves to team stacks
+
+            migration = load_migration(project.layout.root, catalog.env.name)
         shards += [replace(shard, migration=migration) for shard in shards_of(catalog)]
     check_unique_names(shards, [team for catalog in project.catalogs[:1] for team in catalog.teams])
     return shards

@@ -2,7 +2,7 @@
 and with ``state.split: teams`` one stack per team owning folders (grafana_as_code/shards.py)."""
 from __future__ import annotations
 
-from grafana_as_code.bindings.runtime import resource_at
+from grafana_as_code.bindings.runtime import StackResources, resource_at
 from grafana_as_code.cdk import Construct, TerraformStack
 from grafana_as_code.components.adoption import declared_resources, import_adopted
 from grafana_as_code.components.dashboards import Dashboards
@@ -34,6 +34,7 @@ class _Stack(TerraformStack):
     def __init__(self, scope: Construct, shard: Shard, secrets: list) -> None:
         env = shard.env
         super().__init__(scope, shard.name)
+        StackResources.named(self, shard.name, scope)
         self.node.set_context("targetVersions", TERRAFORM_TARGETS)
         self.add_override("terraform.required_version", TERRAFORM_REQUIRED_VERSION)
         configure_state_backend(self, shard.state)

@@ -178,12 +178,18 @@ class StackResources:
     """
 
     def __init__(self, stack: TerraformStack) -> None:
-        self.stack_name: str = stack.node.id
+        # A stack created by stacks/ says its name and app (``named``): no engine calls to ask for them.
+        self.stack_name: str = stack.__dict__.get("_gac_name") or stack.node.id
         self.order: list[Any] = []
         self.by_address: dict[str, GrafanaResource] = {}
         self.variables: dict[str, dict[str, Any]] = {}  # variable blocks by name (SecretVariables)
-        app = stack.node.root
+        app = stack.__dict__.get("_gac_app") or stack.node.root
         app.__dict__.setdefault("_gac_stacks", []).append(self)
+
+    @staticmethod
+    def named(stack: TerraformStack, name: str, app: Any) -> None:
+        """Record a stack's name and app as it is created (saves the engine calls that would ask for them)."""
+        stack.__dict__["_gac_name"], stack.__dict__["_gac_app"] = name, app
 
     @classmethod
     def of(cls, stack: TerraformStack) -> "StackResources":
