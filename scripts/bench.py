@@ -7,7 +7,7 @@ Each measurement runs in a fresh process, as `cdktn synth` would:
   dev      the catalog, dev only
   large    dev plus a generated folder of 1,000 dashboards (the marginal cost per resource)
 The empty app and the catalog are run in turn, RATIO_RUNS times each, so that their ratio does not measure how the
-shared machine's speed drifted between them; the first run of each copy has nothing cached, and is shown too.
+shared machine's speed drifted between them (dev and large likewise, for their difference); the first run of each copy has nothing cached, and is shown too.
 First, plan-report on a generated 1,000-resource plan (budget 0.5 s; prints seconds and the ratio to it), the
 dashboard query validator on 1,000 distinct queries (budget 0.5 s; the batch the test suite checks for validity),
 import+validate of 50 exported dashboards of real-world shapes in one process (budget 5 s) and query parsing per
@@ -101,19 +101,19 @@ def median_of(root: Path, mode: str, results: list[dict]) -> dict:
     return median
 
 
-def measure(root: Path, mode: str) -> dict:
-    """Median wall time of RUNS fresh processes, with the phases of the median run."""
-    return median_of(root, mode, [run_once(root, mode) for _ in range(RUNS)])
-
-
 def measure_alternately(root: Path, modes: tuple[str, ...], runs: int) -> list[dict]:
-    """Like ``measure`` for each mode, their runs taken in turn (a, b, a, b …): a shared machine's speed drifts, and
+    """The median run of each mode, their runs taken in turn (a, b, a, b …): a shared machine's speed drifts, and
     a ratio of two medians taken minutes apart would measure the drift too."""
-    results: dict[str, list[dict]] = {mode: [] for mode in modes}
+    return measure_alternately_in(tuple((root, mode) for mode in modes), runs)
+
+
+def measure_alternately_in(cases: tuple[tuple[Path, str], ...], runs: int) -> list[dict]:
+    """``measure_alternately`` for (project copy, mode) pairs."""
+    results: list[list[dict]] = [[] for _ in cases]
     for _ in range(runs):
-        for mode in modes:
-            results[mode].append(run_once(root, mode))
-    return [median_of(root, mode, results[mode]) for mode in modes]
+        for (root, mode), runs_of in zip(cases, results):
+            runs_of.append(run_once(root, mode))
+    return [median_of(root, mode, runs_of) for (root, mode), runs_of in zip(cases, results)]
 
 
 def validate_time(root: Path) -> float:
@@ -437,15 +437,15 @@ def main() -> None:
         large_root = Path(tmp) / "large"
         shutil.copytree(dev_root, large_root, symlinks=True)
         add_generated_dashboards(large_root, 1000)
-        print(f"Benchmark: median of {RUNS} fresh processes each ({RATIO_RUNS} for the empty app and the catalog, "
-              "taken in turn)", flush=True)
+        print(f"Benchmark: median of {RATIO_RUNS} fresh processes each, empty and catalog taken in turn, dev and large "
+              "likewise", flush=True)
         # the ratio's two sides, alternately and more often than the rest: the figure a target is held to
         empty, catalog = measure_alternately(catalog_root, ("empty", "catalog"), RATIO_RUNS)
         print(row("empty", empty))
         print(row("catalog", catalog))
-        dev = measure(dev_root, "dev")
+        # the marginal cost per resource: a difference of two close figures, so taken in turn as well
+        dev, large = measure_alternately_in(((dev_root, "dev"), (large_root, "large")), RATIO_RUNS)
         print(row("dev", dev))
-        large = measure(large_root, "large")
         print(row("large", large))
         org = bench_org10x(Path(tmp))
 
