@@ -120,3 +120,30 @@ def test_two_objects_at_one_terraform_address_are_a_user_error(tmp_path: Path) -
     assert str(raised.value) == ("stack dev: grafana_dashboard._1abc: two objects have this Terraform address (their "
                                  "uids or names differ only in characters a Terraform name cannot hold: '_1abc' and "
                                  "'1abc'); rename one")
+
+
+def test_meta_arguments_are_written_as_terraform_reads_them(tmp_path: Path) -> None:
+    """depends_on names addresses and provider the default grafana configuration: these blocks are written after
+    the engine has run, so nothing in them may be an engine token."""
+    from grafana_as_code.bindings.runtime import Component, synth_stack
+    from grafana_as_code.cdk import App, TerraformStack, TerraformVariable
+    from imports.grafana import DataGrafanaTeam, Folder, GrafanaProvider
+
+    stack = TerraformStack(App(outdir=str(tmp_path)), "dev")
+    provider = GrafanaProvider(stack, "grafana", url="https://grafana.example.com")
+    folders = Component(stack, "folders")
+    team = DataGrafanaTeam(folders, "ops", logical_id="ops", name="Ops")
+    parent = Folder(folders, "parent", logical_id="parent", title="Parent")
+    Folder(folders, "child", logical_id="child", title="Child", parent_folder_uid=parent.uid, provider=provider,
+           depends_on=[parent, team], lifecycle={"preventDestroy": True})
+    child = synth_stack(stack)["resource"]["grafana_folder"]["child"]
+    assert child == {"title": "Child", "parent_folder_uid": "${grafana_folder.parent.uid}", "provider": "grafana",
+                     "depends_on": ["grafana_folder.parent", "data.grafana_team.ops"],
+                     "lifecycle": {"prevent_destroy": True}}
+    variable = TerraformVariable(stack, "v", type="string")
+    with pytest.raises(TypeError, match="depends_on takes resources of the bindings"):
+        Folder(folders, "x", logical_id="x", title="X", depends_on=[variable])
+    with pytest.raises(TypeError, match="provider takes the grafana provider"):
+        Folder(folders, "y", logical_id="y", title="Y", provider=variable)
+    Folder(folders, "x", logical_id="x", title="X")  # a refused declaration left nothing behind at its address
+    assert "x" in synth_stack(stack)["resource"]["grafana_folder"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..cdk import (App, Construct, TerraformProvider, TerraformProviderGeneratorMetadata, TerraformResourceLifecycle,
-                   TerraformStack, Testing, jsii_get)
+                   TerraformStack, Testing)
 from ..errors import UserError
 
 PROVIDER_NAME = "grafana"
@@ -259,7 +259,10 @@ def synthesize(app: App) -> None:
         path = outdir / manifest["stacks"][element.stack_name]["synthesizedStackPath"]
         tf = json.loads(path.read_text(encoding="utf-8"))
         element.merge_into(tf)
-        path.write_bytes(stack_json(tf))
+        written = stack_json(tf)
+        if b"${TfToken[" in written:  # an engine token in what the engine no longer sees would reach Terraform as text
+            raise RuntimeError(f"{path}: an unresolved engine token in the Grafana resources")
+        path.write_bytes(written)
 
 
 def synth_stack(stack: TerraformStack) -> dict[str, Any]:
@@ -308,6 +311,15 @@ class GrafanaResource:
         stack = getattr(scope, "stack", None)
         if stack is None or logical_id is None:
             raise TypeError(f"{self.TF_TYPE} {id!r}: resources are created in a Component, with a logical_id")
+        # meta-arguments first: a refused one leaves nothing half-declared in the stack
+        self._tf_attributes = attributes
+        self._meta: dict[str, Any] = {}
+        if depends_on:
+            self._meta["depends_on"] = [_address(item) for item in depends_on]
+        if lifecycle is not None:
+            self._meta["lifecycle"] = _lifecycle(lifecycle)
+        if provider is not None:
+            self._meta["provider"] = _provider(provider)
         element = StackResources.of(stack)
         self._gac_name = logical_id
         self._gac_fqn = f"data.{self.TF_TYPE}.{logical_id}" if self._GAC_DATA else f"{self.TF_TYPE}.{logical_id}"
@@ -326,14 +338,6 @@ class GrafanaResource:
         construct_id = f"data-{logical_id}" if self._GAC_DATA else logical_id
         self._gac_path = f"{element.stack_name}/{construct_id}" if placed else f"{scope.component_path}/{id}"
         (element.order if placed else _children(scope)).append(self)
-        self._tf_attributes = attributes
-        self._meta: dict[str, Any] = {}
-        if depends_on:
-            self._meta["depends_on"] = [_address(item) for item in depends_on]
-        if lifecycle is not None:
-            self._meta["lifecycle"] = _lifecycle(lifecycle)
-        if provider is not None:
-            self._meta["provider"] = provider.fqn
         self._gac_moved_from: str | None = None
         self._gac_imported_id: str | None = None
 
@@ -360,8 +364,19 @@ class GrafanaResource:
 
 
 def _address(item: Any) -> str:
-    """``depends_on`` entry: a resource of the bindings, or an engine element (its fqn token)."""
-    return item._gac_fqn if isinstance(item, GrafanaResource) else jsii_get(item, "fqn")
+    """A ``depends_on`` entry: a resource or data source of the bindings. (An engine element's address is a token
+    only the engine resolves, and these blocks are written after it has run.)"""
+    if not isinstance(item, GrafanaResource):
+        raise TypeError(f"depends_on takes resources of the bindings, not {type(item).__name__}")
+    return item._gac_fqn
+
+
+def _provider(provider: Any) -> str:
+    """The ``provider`` meta-argument: the binding's provider has no alias, so it is always the default ``grafana``
+    configuration."""
+    if not isinstance(provider, GrafanaProviderBase):
+        raise TypeError(f"provider takes the grafana provider of the bindings, not {type(provider).__name__}")
+    return PROVIDER_NAME
 
 
 def _lifecycle(lifecycle: Any) -> dict[str, Any]:
