@@ -42,7 +42,7 @@ def _run(index: int) -> bytes:
     """In a worker: one task, with its warnings, query records and errors, as a pickle."""
     from .cache import caching
     from .dashboards.validate.query_report import recording
-    from .project_snapshot import _dumps
+    from .project_snapshot import dump_models
 
     assert _TASKS is not None
     root, tasks = _TASKS
@@ -54,7 +54,7 @@ def _run(index: int) -> bytes:
             result = ("error", error.problems)
         except BaseException:  # noqa: BLE001 - a bug: shown by the parent with the worker's traceback
             result = ("crash", traceback.format_exc())
-    return _dumps((result, list(warnings), list(records)))
+    return dump_models((result, list(warnings), list(records)))
 
 
 def run_each(root: Path, tasks: Sequence[Callable[[], T]]) -> list[T]:

@@ -84,7 +84,8 @@ class _ModelUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"a snapshot may not build {module}.{name}")
 
 
-def _dumps(value: Any) -> bytes:
+def dump_models(value: Any) -> bytes:
+    """A pickle of models (read-only mappings included), as snapshots and worker results are sent."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _PICKLER_TABLE
@@ -104,7 +105,7 @@ def _read(path: Path, key: str) -> tuple[Any, list[Problem], list[tuple]] | None
 
 def _write(directory: Path, key: str, value: tuple) -> None:
     try:
-        data = _dumps((key, *value))
+        data = dump_models((key, *value))
     except Exception:  # something in the model cannot be pickled: no snapshot, the load stands
         return
     try:
