@@ -144,12 +144,14 @@ def test_adding_as_the_readmes_say_keeps_the_content_checks_green(tmp_path: Path
     (root / "alerts" / "contact-points" / "payments-team.yaml").write_text(CONTACT_POINT)
     (root / "alerts" / "policies" / "team-payments.yaml").write_text(ROUTE)
     table = root / "alerts" / "policies" / "routes.test.yaml"
-    table.write_text(table.read_text() + ROUTING_CASE)
+    if ROUTING_CASE not in table.read_text():  # a repository that already routes it keeps one case
+        table.write_text(table.read_text() + ROUTING_CASE)
     # The team its alerts name, owning its folder: teams/README.md.
     (root / "teams" / "payments.yaml").write_text("name: Payments\nfolders: [payments]\n")
 
+    # The rule files this test did not write (a repository that already holds a payments.yaml still has it checked)
     unchanged = [p.name for p in sorted((REPO / "alerts" / "rules").glob("*.yaml"))
-                 if (root / "alerts/rules" / p.name).read_bytes() == p.read_bytes()
+                 if p.name != "payments.yaml" and (root / "alerts/rules" / p.name).read_bytes() == p.read_bytes()
                  and (root / "alerts/tests" / f"{p.stem}.test.yaml").read_bytes()
                  == (REPO / "alerts/tests" / f"{p.stem}.test.yaml").read_bytes()]
     deselect = [arg for name in unchanged for test in PER_RULE_FILE for arg in ("--deselect", f"{test}[{name}]")]
