@@ -5,11 +5,15 @@ Machinery tests copy the small project of their own (``FIXTURE_PROJECT``, tests/
 """
 from __future__ import annotations
 
+import atexit
+import compileall
 import os
+import py_compile
 import random
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,13 +48,41 @@ def definition_files(source: Path) -> list[Path]:
                   for p in (source / name).rglob("*") if p.is_file())
 
 
+def _compiled_code() -> Path:
+    """The repository's code, once per process, with its bytecode compiled beside it.
+
+    Every copy gets this bytecode, so the CLI run in a copy reads it instead of compiling about a hundred modules
+    (0.3 s of CPU per run, where PYTHONDONTWRITEBYTECODE is set, as in many CI images, and on every copy's first run
+    elsewhere). The bytecode is checked against a hash of its source on import (PEP 552), so a test that edits code
+    in its copy runs the edited code, whatever the file times.
+    """
+    global _COMPILED
+    if _COMPILED is None:
+        template = Path(tempfile.mkdtemp(prefix="gac-code-"))
+        atexit.register(shutil.rmtree, template, True)
+        for name in CODE:
+            source = REPO / name
+            if source.is_dir():
+                shutil.copytree(source, template / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(source, template / name)
+        compileall.compile_dir(template, quiet=2, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+        _COMPILED = template
+    return _COMPILED
+
+
+_COMPILED: Path | None = None
+
+
 def copy_code(target: Path) -> Path:
-    """The repository's code (no definition files) under ``target``, with its Node packages linked."""
+    """The repository's code (no definition files) under ``target``, with its bytecode, and its Node packages
+    linked."""
     target.mkdir(parents=True, exist_ok=True)
+    compiled = _compiled_code()
     for name in CODE:
-        source = REPO / name
+        source = compiled / name
         if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(source, target / name)
         else:
             shutil.copy2(source, target / name)
     node_modules = REPO / "node_modules"
