@@ -1,6 +1,7 @@
 """Fixtures for the top-level tests (helpers live in project_copy.py so that other folders can import them)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,12 @@ from grafana_as_code.errors import UserError
 from grafana_as_code.project import Catalog, load_project
 from project_copy import SECRET_VALUES, content_root, copy_fixture_project, copy_project, run_cli, schema_path
 
+
+# One process per synthesis (parallel.py): pytest-xdist already keeps every core busy with a test, and a forked
+# worker per environment would only add the cost of forking and of sending catalogs back (a content synth takes 1.7 s
+# of CPU that way, 1.0 s in one process). tests/test_parallel.py sets GAC_JOBS itself to test the workers. Set here,
+# before any test runs, it reaches the CLI processes the tests start too (run_cli passes the environment on).
+os.environ.setdefault("GAC_JOBS", "1")
 
 # Session fixtures that synthesize (seconds each).
 SHARED_SYNTHESES = ("content_synth", "fixture_synth")

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from project_copy import REPO, content_root, copy_fixture_project, edit, schema_path
+from project_copy import REPO, content_root, copy_code, copy_fixture_project, edit, schema_path
 
 CONTENT_CHECKS = ["tests/content", "tests/alerts/test_promtool.py", "tests/alerts/test_routes.py",
                   "tests/alerts/test_rule_groups.py", "tests/test_catalog_requirements.py",
@@ -97,10 +97,12 @@ def readme_block(readme: Path, first_line: str) -> str:
 
 
 def copy_repository(target: Path) -> Path:
+    """The code (project_copy.copy_code), the test suite, the scripts and the definition files."""
     ignore = shutil.ignore_patterns("__pycache__", ".pytest_cache", "cdktf.out", ".cdktf-staging-*")
     target.mkdir(parents=True)
-    for name in ("main.py", "cdktf.json", "pytest.ini", "stacks", "grafana_as_code", "imports", "scripts", "tests",
-                 "environments", "datasources", "dashboards", "alerts", "teams", "adopt", "README.md"):
+    copy_code(target)
+    for name in ("pytest.ini", "scripts", "tests", "environments", "datasources", "dashboards", "alerts", "teams",
+                 "adopt", "README.md"):
         source = REPO / name
         if not source.exists():
             continue
@@ -108,7 +110,6 @@ def copy_repository(target: Path) -> Path:
             shutil.copytree(source, target / name, ignore=ignore)
         else:
             shutil.copy2(source, target / name)
-    (target / "node_modules").symlink_to(REPO / "node_modules")
     return target
 
 
