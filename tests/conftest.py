@@ -8,8 +8,11 @@ import pytest
 
 from grafana_as_code.errors import UserError
 from grafana_as_code.project import Catalog, load_project
+from session_setup import temporary_files_in_memory
 from project_copy import SECRET_VALUES, content_root, copy_fixture_project, copy_project, run_cli, schema_path
 
+
+temporary_files_in_memory()
 
 # One process per synthesis (parallel.py): pytest-xdist already keeps every core busy with a test, and a forked
 # worker per environment would only add the cost of forking and of sending catalogs back (a content synth takes 1.7 s
