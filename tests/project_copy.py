@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import atexit
 import compileall
+import contextlib
+import io
 import os
 import py_compile
 import random
@@ -113,10 +115,80 @@ def copy_fixture_project(target: Path, shuffle_seed: int | None = None) -> Path:
     return copy_project(target, definitions=FIXTURE_PROJECT, shuffle_seed=shuffle_seed)
 
 
-def run_cli(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environ = dict(os.environ, GRAFANA_PROVIDER_SCHEMA=str(schema_path()), **(env or {}))
-    return subprocess.run([sys.executable, "-m", "grafana_as_code", *args], cwd=root, env=environ,
-                          capture_output=True, text=True, timeout=600)
+def run_cli(root: Path, *args: str, env: dict[str, str] | None = None,
+            process: bool = False) -> subprocess.CompletedProcess:
+    """``python -m grafana_as_code *args`` in ``root``: its exit code, standard output and standard error.
+
+    It runs in this process (the CLI's own ``main``, in ``root``, with ``env`` set for the call) when that cannot
+    differ from a process of its own: ``root`` holds exactly this process's code, and ``env`` sets nothing the
+    interpreter reads at start (``PYTHON*``) or that decides how many processes synthesis uses (``GAC_JOBS``). A
+    synthesis then costs a third of the CPU (no interpreter, imports and engine to start). ``process=True``, a
+    changed copy of the code, or such a variable runs it as CI does, in a process of its own.
+    """
+    overrides = {"GRAFANA_PROVIDER_SCHEMA": str(schema_path()), **(env or {})}
+    if process or not _can_run_in_process(root, overrides):
+        return subprocess.run([sys.executable, "-m", "grafana_as_code", *args], cwd=root,
+                              env=dict(os.environ, **overrides), capture_output=True, text=True, timeout=600)
+    return _run_in_process(root, list(args), overrides)
+
+
+def _can_run_in_process(root: Path, overrides: dict[str, str]) -> bool:
+    if any(name.startswith("PYTHON") or name == "GAC_JOBS" for name in overrides):
+        return False
+    return root.resolve() == REPO or _holds_this_code(root)
+
+
+def _code_files(root: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file of the code under ``root`` (main.py, the package, bindings...)."""
+    found = {}
+    for name in CODE:
+        top = root / name
+        paths = [top] if top.is_file() else [Path(d) / f for d, _, files in os.walk(top) for f in files
+                                              if "__pycache__" not in Path(d).parts]
+        for path in paths:
+            status = path.stat()
+            found[path.relative_to(root).as_posix()] = (status.st_size, status.st_mtime_ns)
+    return found
+
+
+def _holds_this_code(root: Path) -> bool:
+    """Whether ``root``'s code is a copy of this process's, untouched: copies keep the file times (copy_code), and
+    a test that edits, adds or removes a code file changes them."""
+    global _TEMPLATE_FILES
+    if _TEMPLATE_FILES is None:
+        _TEMPLATE_FILES = _code_files(_compiled_code())
+    return (root / "grafana_as_code").is_dir() and _code_files(root) == _TEMPLATE_FILES
+
+
+_TEMPLATE_FILES: dict[str, tuple[int, int]] | None = None
+
+
+def _run_in_process(root: Path, args: list[str], overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    from grafana_as_code.cli import main
+
+    saved_environ = {name: os.environ.get(name) for name in overrides}
+    saved_path, saved_directory = list(sys.path), os.getcwd()
+    stdout, stderr = io.StringIO(), io.StringIO()
+    os.environ.update(overrides)
+    os.chdir(root)
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = main(args)
+            except SystemExit as exit:  # argparse's usage errors, as the process would exit with them
+                code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+                if isinstance(exit.code, str):
+                    print(exit.code, file=sys.stderr)
+    finally:
+        os.chdir(saved_directory)
+        sys.path[:] = saved_path  # main.py puts its project first on the path
+        for name, value in saved_environ.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess([sys.executable, "-m", "grafana_as_code", *args], code, stdout.getvalue(),
+                                       stderr.getvalue())
 
 
 def stack_files(outdir: Path) -> dict[str, bytes]:

@@ -61,3 +61,35 @@ def test_an_engine_refusal_is_a_clear_error_and_writes_nothing(project: Path) ->
     assert "Traceback" not in result.stderr
     assert "error: cdktn: [dev/backend] S3 native state locking requires terraform >=1.10.0" in result.stderr
     assert not (project / "cdktf.out").exists()
+
+
+def test_the_cli_in_the_test_process_and_in_its_own_process_agree(tmp_path: Path) -> None:
+    """run_cli runs the CLI in the test process when nothing can differ (project_copy.py); here both ways run on
+    two copies of the fixture project, good and then broken: the same exit codes, files and messages."""
+    from project_copy import _can_run_in_process, copy_fixture_project, stack_files
+
+    runs = {}
+    for way in ("in-process", "process"):
+        root = copy_fixture_project(tmp_path / way)
+        assert _can_run_in_process(root, {})  # the in-process way is really taken unless asked for a process
+        good = run_cli(root, "synth", process=way == "process")
+        edit(root / "environments" / "prod.yaml", "retries: 8", "retries: eight")
+        bad = run_cli(root, "synth", process=way == "process")
+        runs[way] = [(r.returncode, r.stdout, [line for line in r.stderr.splitlines() if not line.startswith("Wrote ")])
+                     for r in (good, bad)], stack_files(root / "cdktf.out")
+    assert runs["in-process"] == runs["process"]
+    (good, bad), files = runs["process"]
+    assert good[0] == 0 and bad[0] == 1 and files
+    assert bad[2][-1] == "error: environments/prod.yaml: grafana.retries: expected an integer, got a string"
+
+
+def test_a_copy_with_changed_code_runs_the_cli_in_its_own_process(project: Path) -> None:
+    from project_copy import _can_run_in_process
+
+    assert _can_run_in_process(project, {"TF_VAR_grafana_auth": "x"})
+    assert not _can_run_in_process(project, {"PYTHONHASHSEED": "0"})
+    assert not _can_run_in_process(project, {"GAC_JOBS": "2"})
+    edit(project / "stacks" / "grafana_stack.py", '{"terraform": ">=1.11.0"}', '{"terraform": ">=1.11.1"}')
+    assert not _can_run_in_process(project, {})
+    (project / "stacks" / "grafana_stack.py").unlink()
+    assert not _can_run_in_process(project, {})
