@@ -29,9 +29,14 @@ CACHE_FILE = Path(".cache") / "grafana-as-code.sqlite"
 PACKAGE = Path(__file__).resolve().parent
 
 
+# The committed provider schema: what the loaded models are checked against too (contact point integrations).
+PROVIDER_SCHEMA = PACKAGE.parent / "imports" / "grafana-provider-schema.json"
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A digest of every source file of the package (Python, JSON schemas, the Node query parser)."""
+    """A digest of every source file of the package (Python, JSON schemas, the Node query parser) and of the
+    committed provider schema."""
     digest = hashlib.sha256()
     sources = []
     for directory, subdirectories, names in os.walk(PACKAGE):
@@ -40,6 +45,8 @@ def code_version() -> str:
     for source in sorted(sources, key=lambda s: Path(s).relative_to(PACKAGE).as_posix()):
         with open(source, "rb") as file:
             digest.update(Path(source).relative_to(PACKAGE).as_posix().encode() + b"\0" + file.read() + b"\0")
+    if PROVIDER_SCHEMA.is_file():
+        digest.update(b"provider schema\0" + PROVIDER_SCHEMA.read_bytes())
     return digest.hexdigest()
 
 

@@ -17,6 +17,12 @@ environment while its name, which the policy tree routes to, stays the same::
 A string field takes a plain value, ``{secret: <name>}`` (a sensitive Terraform variable, see ``secrets.py``) or
 ``{template: <define name>}``, which becomes ``{{ template "<name>" . }}`` and must be defined in
 ``alerts/templates/``. Fields the provider marks sensitive (integration keys, tokens, passwords) must be secrets.
+
+Every integration type of the provider is supported, with the fields of its block, read from the provider schema the
+repository commits (``imports/grafana-provider-schema.json``, from which the bindings are generated too): a team
+arriving with Microsoft Teams, Opsgenie or Telegram contacts writes them with the provider's own field names. Nested
+blocks (Opsgenie ``responders``, a webhook's ``hmac_config``) are a mapping, or a list of mappings where the provider
+allows several.
 """
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping, Union
+from typing import Any, Iterator, Mapping, Union
 
 from .. import secrets as secret_names
 from ..environment import Environment
@@ -37,31 +43,68 @@ from .names import check_name, unique_by_name, yaml_files
 
 @dataclass(frozen=True)
 class Spec:
-    kind: str  # string | bool | number | list | map
+    kind: str  # string | bool | number | list | map | blocks
     required: bool = False
     sensitive: bool = False  # the provider marks it sensitive: only a {secret: name} is accepted
+    fields: Mapping[str, "Spec"] | None = None  # kind blocks: the nested block's fields
+    single: bool = False  # kind blocks: at most one (written as a mapping)
 
 
 SENSITIVE_MESSAGE = "is sensitive: name a secret ({secret: <variable name>}), never write the value"
 STRING, BOOL, NUMBER, LIST, MAP = Spec("string"), Spec("bool"), Spec("number"), Spec("list"), Spec("map")
 SECRET = Spec("string", sensitive=True)
 
-# The integrations we support, with the flat fields of the provider's blocks (v4.45 schema; a test checks this table
-# against the generated bindings). To support another integration, add its fields here. `settings` (raw,
-# untyped) is left out on purpose: it causes perpetual diffs (provider issues #1525, #1277).
-INTEGRATIONS: Mapping[str, Mapping[str, Spec]] = {
-    "pagerduty": {"integration_key": Spec("string", required=True, sensitive=True), "severity": STRING,
-                  "class": STRING, "component": STRING, "group": STRING, "summary": STRING, "source": STRING,
-                  "client": STRING, "client_url": STRING, "url": STRING, "details": MAP},
-    "slack": {"url": SECRET, "token": SECRET, "recipient": STRING, "endpoint_url": STRING, "title": STRING,
-              "text": STRING, "color": STRING, "username": STRING, "icon_emoji": STRING, "icon_url": STRING,
-              "mention_channel": STRING, "mention_users": STRING, "mention_groups": STRING},
-    "email": {"addresses": Spec("list", required=True), "single_email": BOOL, "subject": STRING, "message": STRING},
-    "webhook": {"url": Spec("string", required=True), "http_method": STRING, "basic_auth_user": STRING,
-                "basic_auth_password": SECRET, "authorization_scheme": STRING, "authorization_credentials": SECRET,
-                "max_alerts": NUMBER, "title": STRING, "message": STRING, "headers": MAP},
-}
-COMMON = {"disable_resolve_message": BOOL}
+# Attributes of the provider's integration blocks that files do not set: `settings` (raw, untyped) causes perpetual
+# diffs (provider issues #1525, #1277), and Grafana assigns `uid`. A sensitive map (a webhook's `tls_config`) cannot be
+# named as one secret variable; its typed form, `http_config.oauth2.tls_config`, can.
+LEFT_OUT = frozenset({"settings", "uid"})
+_ATTRIBUTE_KINDS = {"string": "string", "bool": "bool", "number": "number", ("list", "string"): "list",
+                    ("set", "string"): "list", ("map", "string"): "map"}
+
+
+def _attribute_spec(attribute: Any) -> Spec | None:
+    kind = _ATTRIBUTE_KINDS.get(attribute.type if isinstance(attribute.type, str) else tuple(attribute.type))
+    if kind is None or attribute.computed_only or (kind == "map" and attribute.sensitive):
+        return None
+    return Spec(kind, required=attribute.required, sensitive=attribute.sensitive)
+
+
+def _block_specs(block: Any) -> Mapping[str, Spec]:
+    specs = {name: _attribute_spec(attribute) for name, attribute in block.attributes.items() if name not in LEFT_OUT}
+    for name, nested in block.block_types.items():
+        specs[name] = Spec("blocks", required=nested.min_items > 0, fields=_block_specs(nested.block),
+                           single=nested.max_items == 1)
+    return MappingProxyType({name: spec for name, spec in sorted(specs.items()) if spec is not None})
+
+
+class _Integrations(Mapping[str, Mapping[str, Spec]]):
+    """Integration type -> its fields, read once from the committed provider schema (when a contact point is)."""
+
+    def __init__(self) -> None:
+        self._table: Mapping[str, Mapping[str, Spec]] | None = None
+
+    def _load(self) -> Mapping[str, Mapping[str, Spec]]:
+        if self._table is None:
+            from ..cache import PROVIDER_SCHEMA  # part of the cache's code version: a new schema is a miss
+            from ..validate.schema import load_schema
+
+            schema = load_schema(PROVIDER_SCHEMA)
+            blocks = schema.resources["grafana_contact_point"].block_types
+            self._table = MappingProxyType({kind: _block_specs(nested.block) for kind, nested in sorted(blocks.items())})
+        return self._table
+
+    def __getitem__(self, kind: str) -> Mapping[str, Spec]:
+        return self._load()[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+INTEGRATIONS: Mapping[str, Mapping[str, Spec]] = _Integrations()
+COMMON = {"disable_resolve_message": BOOL}  # in every integration block
 
 
 @dataclass(frozen=True)
@@ -99,11 +142,21 @@ class ContactPoint:
 
     @property
     def secrets(self) -> list[Secret]:
-        return [v for i in self.integrations for v in i.settings.values() if isinstance(v, Secret)]
+        return [v for i in self.integrations for v in _leaves(i.settings) if isinstance(v, Secret)]
 
     @property
     def template_refs(self) -> list[TemplateRef]:
-        return [v for i in self.integrations for v in i.settings.values() if isinstance(v, TemplateRef)]
+        return [v for i in self.integrations for v in _leaves(i.settings) if isinstance(v, TemplateRef)]
+
+
+def _leaves(settings: Mapping[str, Value]) -> Iterator[Value]:
+    """Every value of an integration, those of its nested blocks included."""
+    for value in settings.values():
+        if isinstance(value, tuple) and value and isinstance(value[0], Mapping):
+            for block in value:
+                yield from _leaves(block)
+        else:
+            yield value
 
 
 def _string(fields: Fields, key: str, spec: Spec, what: str) -> str | Secret | TemplateRef:
@@ -125,7 +178,7 @@ def _string(fields: Fields, key: str, spec: Spec, what: str) -> str | Secret | T
     return value
 
 
-def _value(fields: Fields, key: str, spec: Spec, what: str) -> Value:
+def _value(fields: Fields, key: str, spec: Spec, what: str, block: str) -> Value:
     if spec.kind == "string":
         return _string(fields, key, spec, what)
     if spec.kind == "bool":
@@ -137,22 +190,47 @@ def _value(fields: Fields, key: str, spec: Spec, what: str) -> Value:
         if not items:
             raise fields.error(key, "must not be empty")
         return tuple(items)
+    if spec.kind == "blocks":
+        return _blocks(fields, key, spec, what, block)
     return MappingProxyType(dict(sorted(fields.str_map(key).items())))
+
+
+def _blocks(fields: Fields, key: str, spec: Spec, what: str, block: str) -> tuple[Mapping[str, Value], ...]:
+    """A nested block: one mapping (where the provider allows one), or a list of mappings."""
+    assert spec.fields is not None
+    value = fields.data[key]
+    if isinstance(value, dict):
+        items = [fields.sub(key)]
+    elif isinstance(value, list) and not spec.single:
+        items = fields.items(key)  # each must be a mapping (Fields says so, naming the item)
+    else:
+        raise fields.error(key, f"expected a mapping{'' if spec.single else ' or a list of mappings'}, "
+                                f"got {type_name(value)}")
+    if not items and spec.required:
+        raise fields.error(key, "must not be empty")
+    inner = f"{key} block of the {block}"
+    return tuple(MappingProxyType(_settings(item, spec.fields, f"{what}: {key}", inner)) for item in items)
+
+
+def _settings(fields: Fields, specs: Mapping[str, Spec], what: str, block: str,
+              known: tuple[str, ...] = ()) -> dict[str, Value]:
+    """The fields of a block as the provider names them: no unknown key, every required one, typed values.
+    ``what`` describes the secrets it names; ``block`` is the block in messages ("pagerduty integration")."""
+    fields.only((*known, *specs))
+    for key, spec in specs.items():
+        if spec.required and fields.data.get(key) is None:
+            raise fields.error(key, f"is required for a {block}")
+    return {key: _value(fields, key, spec, what, block) for key, spec in sorted(specs.items())
+            if fields.data.get(key) is not None}
 
 
 def parse_integration(fields: Fields, contact_point: str) -> Integration:
     kind = fields.str("type")
     if kind not in INTEGRATIONS:
-        raise fields.error("type", f"unknown integration type {kind!r}; supported: {', '.join(sorted(INTEGRATIONS))} "
-                                   "(others: add their fields in grafana_as_code/alerting/contact_points.py)")
-    specs = {**INTEGRATIONS[kind], **COMMON}
-    fields.only(("type", *specs))
-    for key, spec in specs.items():
-        if spec.required and fields.data.get(key) is None:
-            raise fields.error(key, f"is required for a {kind} integration")
+        raise fields.error("type", f"unknown integration type {kind!r}; the provider's are: "
+                                   f"{', '.join(sorted(INTEGRATIONS))}")
     what = f"{kind} integration of contact point {contact_point}"
-    settings = {key: _value(fields, key, spec, what) for key, spec in sorted(specs.items())
-                if fields.data.get(key) is not None}
+    settings = _settings(fields, {**INTEGRATIONS[kind], **COMMON}, what, f"{kind} integration", known=("type",))
     if kind == "slack":
         if ("url" in settings) == ("token" in settings):
             raise fields.error("token", "a slack integration needs either a bot token (token + recipient) "

@@ -74,11 +74,11 @@ class NotificationResources(Component):
             return self._variables.value(value.name)
         if isinstance(value, TemplateRef):
             return value.text
-        if isinstance(value, tuple):
-            return list(value)
+        if isinstance(value, tuple):  # a list, or nested blocks (Opsgenie responders, a webhook's hmac_config)
+            return [self._value(item) for item in value]
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        return dict(value) if hasattr(value, "items") else value
+        return {key: self._value(item) for key, item in value.items()} if hasattr(value, "items") else value
 
     def _integrations(self, point: ContactPoint) -> dict[str, list[dict[str, Any]]]:
         blocks: dict[str, list[dict[str, Any]]] = {}

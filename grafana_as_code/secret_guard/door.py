@@ -152,30 +152,40 @@ def check_contact_point(door: Door, document: Any, where: str) -> None:
     if not isinstance(integrations, list):
         return
     for index, integration in enumerate(integrations):
-        if not isinstance(integration, Mapping):
+        if isinstance(integration, Mapping):
+            _integration_fields(door, INTEGRATIONS.get(str(integration.get("type")), {}), integration, where,
+                                f"integrations[{index}]")
+
+
+def _integration_fields(door: Door, specs: Mapping[str, Any], block: Mapping[Any, Any], where: str,
+                        prefix: str) -> None:
+    """The fields of an integration, or of one of its nested blocks (a webhook's ``hmac_config``...)."""
+    for key, value in block.items():
+        key, path = str(key), f"{prefix}.{key}"
+        fix = f"name it instead: {key}: {{secret: <name>}} {SET_IT}"
+        spec = specs.get(key)
+        if _named(value):
             continue
-        specs = INTEGRATIONS.get(str(integration.get("type")), {})
-        for key, value in integration.items():
-            key, path = str(key), f"integrations[{index}].{key}"
-            fix = f"name it instead: {key}: {{secret: <name>}} {SET_IT}"
-            spec = specs.get(key)
-            if _named(value):
-                continue
-            if ((spec is not None and spec.sensitive) or (spec is None and is_secret_key(key))) and _plain(value):
-                door.refuse(where, path, SENSITIVE_MESSAGE)  # the parser's words: one message for one mistake
-            elif isinstance(value, Mapping):  # headers, details
-                for name, item in value.items():
-                    if key == "headers" and is_secret_header(str(name)) and _plain(item):
-                        door.refuse(where, f"{path}.{name}", f"the {name} header carries credentials: name it "
-                                                             f"instead: authorization_credentials: {{secret: <name>}} "
-                                                             f"(or the whole url as a secret) {SET_IT}")
-                    else:
-                        door.string(where, f"{path}.{name}", str(name), item, fix)
-            elif isinstance(value, list):
-                for position, item in enumerate(value):
-                    door.string(where, f"{path}[{position}]", key, item, fix)
-            else:
-                door.string(where, path, key, value, fix, url_field=is_url_key(key))
+        if spec is not None and spec.kind == "blocks":
+            for position, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
+                if isinstance(item, Mapping):
+                    where_in = path if position is None else f"{path}[{position}]"
+                    _integration_fields(door, spec.fields or {}, item, where, where_in)
+        elif ((spec is not None and spec.sensitive) or (spec is None and is_secret_key(key))) and _plain(value):
+            door.refuse(where, path, SENSITIVE_MESSAGE)  # the parser's words: one message for one mistake
+        elif isinstance(value, Mapping):  # headers, details
+            for name, item in value.items():
+                if key == "headers" and is_secret_header(str(name)) and _plain(item):
+                    door.refuse(where, f"{path}.{name}", f"the {name} header carries credentials: name it "
+                                                         f"instead: authorization_credentials: {{secret: <name>}} "
+                                                         f"(or the whole url as a secret) {SET_IT}")
+                else:
+                    door.string(where, f"{path}.{name}", str(name), item, fix)
+        elif isinstance(value, list):
+            for position, item in enumerate(value):
+                door.string(where, f"{path}[{position}]", key, item, fix)
+        else:
+            door.string(where, path, key, value, fix, url_field=is_url_key(key))
 
 
 # --- environments ----------------------------------------------------------------------------------------------

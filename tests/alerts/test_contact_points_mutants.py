@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grafana_as_code.alerting.contact_points import TemplateRef, load_contact_points, parse_contact_point
+from grafana_as_code.alerting.contact_points import INTEGRATIONS, TemplateRef, load_contact_points, parse_contact_point
 from grafana_as_code.environment import Contacts, Environment, GrafanaTarget, Overrides, StateBackend
 from grafana_as_code.errors import UserError
 from grafana_as_code.secrets import Secret
@@ -95,9 +95,8 @@ integrations:
 
 
 @pytest.mark.parametrize("integration, field, message", [
-    ("type: teams", "integrations[0].type",
-     "unknown integration type 'teams'; supported: email, pagerduty, slack, webhook (others: add their fields in "
-     "grafana_as_code/alerting/contact_points.py)"),
+    ("type: msteams", "integrations[0].type",  # Microsoft Teams is `teams` in the provider
+     f"unknown integration type 'msteams'; the provider's are: {', '.join(sorted(INTEGRATIONS))}"),
     ("type: webhook", "integrations[0].url", "is required for a webhook integration"),
     ("type: pagerduty\n    integration_key: abc", "integrations[0].integration_key",
      "is sensitive: name a secret ({secret: <variable name>}), never write the value"),
