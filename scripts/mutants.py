@@ -54,6 +54,12 @@ _NOTIFICATION_TESTS = ("tests/alerts/test_notifications.py",
                            "test_contact_points_per_environment",
                            "test_notification_secrets_are_sensitive_variables_per_environment",
                            "test_innermost_level_gets_group_by")))
+_INTEGRATION_TESTS = ("tests/alerts/test_integrations.py",
+                      *(f"--deselect=tests/alerts/test_integrations.py::{name}" for name in (
+                          "test_a_teams_own_contacts_synthesize_as_the_providers_blocks",
+                          "test_check_secrets_names_the_secrets_of_nested_blocks",
+                          "test_a_secret_written_in_a_nested_block_stops_synthesis_at_the_door",
+                          "test_routing_tests_see_the_new_kinds")))
 MODULES: dict[str, Module] = {
     "translate": Module(("grafana_as_code/alerting/translate.py",), (
         "tests/alerts/test_translation.py", "tests/alerts/test_translation_mutants.py")),
@@ -62,7 +68,7 @@ MODULES: dict[str, Module] = {
     "policies": Module(("grafana_as_code/alerting/policies.py",), (
         "tests/alerts/test_policy_tree_mutants.py", *_NOTIFICATION_TESTS)),
     "contact_points": Module(("grafana_as_code/alerting/contact_points.py",), (
-        "tests/alerts/test_contact_points_mutants.py", *_NOTIFICATION_TESTS)),
+        "tests/alerts/test_contact_points_mutants.py", *_NOTIFICATION_TESTS, *_INTEGRATION_TESTS)),
     "notification_resources": Module(("grafana_as_code/components/notifications.py",), (
         "tests/alerts/test_notification_resources_mutants.py",), one_at_a_time=True),
     "plans": Module(_package("plans"), (
