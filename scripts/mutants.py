@@ -66,7 +66,9 @@ MODULES: dict[str, Module] = {
     # the fixture tests only: the repository-wide ones load every catalog, seconds a run, for each mutant
     "rule_groups": Module(("grafana_as_code/alerting/rule_groups.py",), ("tests/alerts/test_rule_groups_mutants.py",)),
     "policies": Module(("grafana_as_code/alerting/policies.py",), (
-        "tests/alerts/test_policy_tree_mutants.py", *_NOTIFICATION_TESTS)),
+        "tests/alerts/test_policy_tree_mutants.py", "tests/alerts/test_policy_matchers.py",
+        "--deselect=tests/alerts/test_policy_matchers.py::test_amtool_routes_negative_matchers_as_written",
+        *_NOTIFICATION_TESTS)),
     "contact_points": Module(("grafana_as_code/alerting/contact_points.py",), (
         "tests/alerts/test_contact_points_mutants.py", *_NOTIFICATION_TESTS, *_INTEGRATION_TESTS)),
     "notification_resources": Module(("grafana_as_code/components/notifications.py",), (

@@ -77,8 +77,14 @@ def _block_specs(block: Any) -> Mapping[str, Spec]:
     return MappingProxyType({name: spec for name, spec in sorted(specs.items()) if spec is not None})
 
 
+def integrations_of(schema: Any) -> Mapping[str, Mapping[str, Spec]]:
+    """Integration type -> its fields, from a provider schema (validate/schema.py's model)."""
+    blocks = schema.resources["grafana_contact_point"].block_types
+    return MappingProxyType({kind: _block_specs(nested.block) for kind, nested in sorted(blocks.items())})
+
+
 class _Integrations(Mapping[str, Mapping[str, Spec]]):
-    """Integration type -> its fields, read once from the committed provider schema (when a contact point is)."""
+    """``integrations_of`` the committed provider schema, read once, when a contact point is loaded."""
 
     def __init__(self) -> None:
         self._table: Mapping[str, Mapping[str, Spec]] | None = None
@@ -88,9 +94,7 @@ class _Integrations(Mapping[str, Mapping[str, Spec]]):
             from ..cache import PROVIDER_SCHEMA  # part of the cache's code version: a new schema is a miss
             from ..validate.schema import load_schema
 
-            schema = load_schema(PROVIDER_SCHEMA)
-            blocks = schema.resources["grafana_contact_point"].block_types
-            self._table = MappingProxyType({kind: _block_specs(nested.block) for kind, nested in sorted(blocks.items())})
+            self._table = integrations_of(load_schema(PROVIDER_SCHEMA))
         return self._table
 
     def __getitem__(self, kind: str) -> Mapping[str, Spec]:
@@ -206,8 +210,6 @@ def _blocks(fields: Fields, key: str, spec: Spec, what: str, block: str) -> tupl
     else:
         raise fields.error(key, f"expected a mapping{'' if spec.single else ' or a list of mappings'}, "
                                 f"got {type_name(value)}")
-    if not items and spec.required:
-        raise fields.error(key, "must not be empty")
     inner = f"{key} block of the {block}"
     return tuple(MappingProxyType(_settings(item, spec.fields, f"{what}: {key}", inner)) for item in items)
 

@@ -6,7 +6,8 @@ teams and systems. So the tree is assembled from files:
 * ``_root.yaml``: the root's defaults: ``contact_point`` (receives whatever no route catches), ``group_by`` and the
   timings ``group_wait``, ``group_interval``, ``repeat_interval``.
 * every other ``*.yaml`` (a fragment, per team, system or concern): ``routes:``, a list of routes. A route has
-  ``match`` (label: value, all must be equal) and/or ``match_re`` (label: regular expression), and optionally
+  ``match`` (label: value, all must be equal), ``match_re`` (label: regular expression) and/or ``matchers`` (a list
+  in Alertmanager's syntax, with its four operators: ``severity!="info"``, ``team!~"db.*"``), and optionally
   ``contact_point``, ``continue``, ``group_by``, the three timings, ``mute_timings`` and nested ``routes``.
 * ``*.test.yaml``: the routing tests (which receivers a label set must reach), not definitions.
 
@@ -35,13 +36,18 @@ ROOT_FILE = "_root.yaml"
 MAX_DEPTH = 5  # levels of routes below the root the provider accepts (#2466); the 5th must have group_by
 LABEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TIMINGS = ("group_wait", "group_interval", "repeat_interval")
-ROUTE_FIELDS = ("match", "match_re", "contact_point", "continue", "group_by", *TIMINGS, "mute_timings", "routes")
+ROUTE_FIELDS = ("match", "match_re", "matchers", "contact_point", "continue", "group_by", *TIMINGS, "mute_timings",
+                "routes")
+# A matcher as Alertmanager writes it (routes' `matchers:`, amtool): label, operator, value quoted or bare. The
+# provider's `matcher.match` takes the same four operators (grafana_notification_policy, v4.45 schema).
+MATCHER_TEXT = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(".*"|[^"]*?)\s*$')
+REGEX_OPS = ("=~", "!~")
 
 
 @dataclass(frozen=True, order=True)
 class Matcher:
     label: str
-    op: str  # "=" or "=~"
+    op: str  # "=", "!=", "=~" or "!~"
     value: str
 
     @property
@@ -119,17 +125,37 @@ def _matchers(fields: Fields) -> tuple[Matcher, ...]:
         for label, value in fields.str_map(key, {}).items():
             if not LABEL.match(label):
                 raise UserError(fields.where, f"{fields.path(key)}.{label}", "is not a valid label name")
-            if op == "=~":
-                try:
-                    re.compile(value)
-                except re.error as exc:
-                    raise UserError(fields.where, f"{fields.path(key)}.{label}",
-                                    f"invalid regular expression {value!r}: {exc}") from None
-            found.append(Matcher(label, op, value))
+            found.append(_checked(Matcher(label, op, value), fields.where, f"{fields.path(key)}.{label}"))
+    for index, text in enumerate(fields.str_list("matchers", [])):
+        found.append(_parsed(text, fields.where, f"{fields.path('matchers')}[{index}]"))
     if not found:
-        raise UserError(fields.where, fields.prefix, "a route needs match and/or match_re (a route matching "
+        raise UserError(fields.where, fields.prefix, "a route needs match, match_re or matchers (a route matching "
                                                      "everything belongs in its parent's defaults)")
-    return tuple(sorted(found))
+    return tuple(sorted(set(found)))
+
+
+def _parsed(text: str, where: str, field: str) -> Matcher:
+    """``severity!="info"``: Alertmanager's matcher syntax (a quoted value takes Go's string escapes)."""
+    match = MATCHER_TEXT.match(text)
+    if match is None:
+        raise UserError(where, field, f"expected a matcher like severity=\"critical\" or team!~\"db.*\" (a label, one "
+                                      f"of = != =~ !~, a value), got {text!r}")
+    label, op, value = match.groups()
+    if value.startswith('"'):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise UserError(where, field, f"the quoted value of {text!r} is not a valid string") from None
+    return _checked(Matcher(label, op, value), where, field)
+
+
+def _checked(matcher: Matcher, where: str, field: str) -> Matcher:
+    if matcher.op in REGEX_OPS:
+        try:
+            re.compile(matcher.value)
+        except re.error as exc:
+            raise UserError(where, field, f"invalid regular expression {matcher.value!r}: {exc}") from None
+    return matcher
 
 
 def _order(routes: list[Route]) -> tuple[Route, ...]:
@@ -153,17 +179,22 @@ def _order(routes: list[Route]) -> tuple[Route, ...]:
 
 
 def _may_overlap(a: Route, b: Route) -> bool:
-    """Whether one alert could match both routes (regular expressions against each other count as overlapping)."""
-    for left in a.matchers:
-        for right in b.matchers:
-            if left.label != right.label or (left.op, right.op) == ("=~", "=~"):
-                continue
-            if left.op == right.op == "=" and left.value != right.value:
-                return False
-            literal, pattern = (left, right) if left.op == "=" else (right, left)
-            if pattern.op == "=~" and not re.fullmatch(pattern.value, literal.value):
-                return False
-    return True
+    """Whether one alert could match both routes: unless two matchers on one label exclude each other (regular
+    expressions against each other count as overlapping)."""
+    return not any(left.label == right.label and _exclusive(left, right) for left in a.matchers for right in b.matchers)
+
+
+def _exclusive(left: Matcher, right: Matcher) -> bool:
+    """No value of the label satisfies both (Alertmanager anchors regular expressions; a missing label is "")."""
+    if left.op == right.op == "=":
+        return left.value != right.value
+    if "=" in (left.op, right.op):
+        literal, other = (left, right) if left.op == "=" else (right, left)
+        matches = {"=~": lambda: bool(re.fullmatch(other.value, literal.value)),
+                   "!=": lambda: other.value != literal.value,
+                   "!~": lambda: not re.fullmatch(other.value, literal.value)}[other.op]()
+        return not matches
+    return {left.op, right.op} == {"=~", "!~"} and left.value == right.value
 
 
 def parse_route(fields: Fields, depth: int) -> Route:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grafana_as_code.alerting.contact_points import INTEGRATIONS, LEFT_OUT
+from grafana_as_code.alerting.contact_points import INTEGRATIONS, LEFT_OUT, _Integrations, integrations_of
 from grafana_as_code.errors import UserError
 from grafana_as_code.project import load_project
 from grafana_as_code.validate.schema import load_schema
@@ -62,15 +62,43 @@ def message(root: Path) -> str:
     return str(caught.value)
 
 
+KINDS = {'"string"': "string", '"bool"': "bool", '"number"': "number", '["list", "string"]': "list",
+         '["set", "string"]': "list", '["map", "string"]': "map"}
+
+
+def expected_specs(block: dict) -> dict:
+    """What a block of the raw schema JSON must give: settable attributes but the left-out ones and sensitive maps,
+    with their kind and flags, and nested blocks with their own fields."""
+    found = {}
+    for name, attribute in block.get("attributes", {}).items():
+        kind = KINDS.get(json.dumps(attribute["type"]))
+        settable = attribute.get("required") or attribute.get("optional")
+        if name in LEFT_OUT or kind is None or not settable or (kind == "map" and attribute.get("sensitive")):
+            continue
+        found[name] = (kind, bool(attribute.get("required")), bool(attribute.get("sensitive")))
+    for name, nested in block.get("block_types", {}).items():
+        found[name] = ("blocks", nested.get("min_items", 0) > 0, nested.get("max_items") == 1,
+                       expected_specs(nested["block"]))
+    return found
+
+
+def actual_specs(specs) -> dict:
+    return {name: (spec.kind, spec.required, spec.single, actual_specs(spec.fields)) if spec.kind == "blocks"
+            else (spec.kind, spec.required, spec.sensitive) for name, spec in specs.items()}
+
+
 def test_every_integration_block_of_the_provider_is_supported_with_its_fields() -> None:
-    blocks = load_schema(COMMITTED_SCHEMA).resources["grafana_contact_point"].block_types
-    assert sorted(INTEGRATIONS) == sorted(blocks)
+    raw = json.loads(COMMITTED_SCHEMA.read_text())
+    blocks = raw["provider_schemas"]["registry.terraform.io/grafana/grafana"]["resource_schemas"][
+        "grafana_contact_point"]["block"]["block_types"]
+    derived = integrations_of(load_schema(COMMITTED_SCHEMA))
+    assert sorted(derived) == sorted(blocks)
     for kind, nested in blocks.items():
-        attributes = {name for name, attribute in nested.block.attributes.items() if name not in LEFT_OUT
-                      and not (attribute.sensitive and attribute.type[0] == "map")}
-        assert set(INTEGRATIONS[kind]) == attributes | set(nested.block.block_types), kind
-        sensitive = {name for name in attributes if nested.block.attributes[name].sensitive}
-        assert {name for name, spec in INTEGRATIONS[kind].items() if spec.sensitive} == sensitive, kind
+        assert actual_specs(derived[kind]) == expected_specs(nested["block"]), kind
+    # what synthesis reads: the same, from the committed schema, loaded when first asked
+    fresh = _Integrations()
+    assert {kind: actual_specs(fresh[kind]) for kind in fresh} == {k: actual_specs(v) for k, v in derived.items()}
+    assert len(fresh) == len(blocks) and INTEGRATIONS["opsgenie"]["responders"].fields["type"].required
 
 
 def test_a_teams_own_contacts_synthesize_as_the_providers_blocks(tree: Path) -> None:
@@ -164,4 +192,7 @@ def test_the_readme_example_loads_as_written(tree: Path) -> None:
     catalog = load_project(tree, ["dev"]).catalogs[0]
     point = next(p for p in catalog.notifications.contact_points if p.name == "platform-team")
     assert [i.type for i in point.integrations] == ["teams", "opsgenie", "webhook"]
-    assert sorted(s.name for s in point.secrets) == ["opsgenie_api_key", "teams_webhook_url", "webhook_hmac_secret"]
+    assert {s.name: s.description for s in point.secrets} == {
+        "teams_webhook_url": "teams integration of contact point platform-team: url",
+        "opsgenie_api_key": "opsgenie integration of contact point platform-team: api_key",
+        "webhook_hmac_secret": "webhook integration of contact point platform-team: hmac_config: secret"}

@@ -180,7 +180,7 @@ routes:
 
 @pytest.mark.parametrize("route, field, message", [
     ("contact_point: x", "routes[0]",
-     "a route needs match and/or match_re (a route matching everything belongs in its parent's defaults)"),
+     "a route needs match, match_re or matchers (a route matching everything belongs in its parent's defaults)"),
     ('match: {"bad-label": x}', "routes[0].match.bad-label", "is not a valid label name"),
     ('match_re: {"1x": x}', "routes[0].match_re.1x", "is not a valid label name"),
     ('match_re: {team: "(a"}', "routes[0].match_re.team",
