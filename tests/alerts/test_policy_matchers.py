@@ -14,26 +14,13 @@ import yaml
 
 from grafana_as_code.alerting.alertmanager import alertmanager_config
 from grafana_as_code.alerting.policies import Matcher, load_policy
-from grafana_as_code.errors import UserError
 from project_copy import copy_fixture_project, run_cli
-
-ROOT = "contact_point: default\ngroup_by: [alertname]\n"
-
-
-def tree(tmp_path: Path, **fragments: str) -> Path:
-    directory = tmp_path / "policies"
-    directory.mkdir(parents=True)
-    (directory / "_root.yaml").write_text(ROOT)
-    for name, text in fragments.items():
-        (directory / f"{name}.yaml").write_text(text)
-    return directory
+from test_policy_tree_mutants import problem as tree_problem, tree
 
 
 def problem(directory: Path) -> tuple[str, str]:
-    with pytest.raises(UserError) as caught:
-        load_policy(directory)
-    (found,) = caught.value.problems
-    return found.field, found.message
+    _, field, message = tree_problem(directory)
+    return field, message
 
 
 def test_every_operator_quoted_or_bare(tmp_path: Path) -> None:
