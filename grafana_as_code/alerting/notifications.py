@@ -59,6 +59,5 @@ def load_notifications(alerts: Path, env: Environment) -> Notifications:
     notifications = Notifications(contact_points=contact_points, templates=templates, mute_timings=mute_timings,
                                   policy=policy)
     if policy is not None:
-        check_references(policy, set(notifications.contact_point_names), set(notifications.mute_timing_names),
-                         env.name)
+        check_references(policy, set(notifications.contact_point_names), set(notifications.mute_timing_names), env)
     return notifications

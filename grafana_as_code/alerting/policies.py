@@ -8,7 +8,8 @@ teams and systems. So the tree is assembled from files:
 * every other ``*.yaml`` (a fragment, per team, system or concern): ``routes:``, a list of routes. A route has
   ``match`` (label: value, all must be equal), ``match_re`` (label: regular expression) and/or ``matchers`` (a list
   in Alertmanager's syntax, with its four operators: ``severity!="info"``, ``team!~"db.*"``), and optionally
-  ``contact_point``, ``continue``, ``group_by``, the three timings, ``mute_timings`` and nested ``routes``.
+  ``contact_point``, ``continue``, ``group_by``, the three timings, ``mute_timings``, ``active_timings`` (Grafana
+  12.1) and nested ``routes``.
 * ``*.test.yaml``: the routing tests (which receivers a label set must reach), not definitions.
 
 The order of sibling routes matters (Alertmanager tries them in order and stops at the first match unless it has
@@ -27,17 +28,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..dashboards.durations import total_seconds
+from ..environment import Environment
 from ..errors import UserError, warn
 from ..readback import prometheus_duration
 from ..yaml_io import Fields, display_path, load_yaml
 from .names import yaml_files
+from .version_gates import check_active_timings
 
 ROOT_FILE = "_root.yaml"
 MAX_DEPTH = 5  # levels of routes below the root the provider accepts (#2466); the 5th must have group_by
 LABEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TIMINGS = ("group_wait", "group_interval", "repeat_interval")
 ROUTE_FIELDS = ("match", "match_re", "matchers", "contact_point", "continue", "group_by", *TIMINGS, "mute_timings",
-                "routes")
+                "active_timings", "routes")
 # A matcher as Alertmanager writes it (routes' `matchers:`, amtool): label, operator, value quoted or bare. The
 # provider's `matcher.match` takes the same four operators (grafana_notification_policy, v4.45 schema).
 MATCHER_TEXT = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(".*"|[^"]*?)\s*$')
@@ -74,6 +77,7 @@ class Route:
     timings: Timings
     mute_timings: tuple[str, ...]
     routes: tuple[Route, ...]
+    active_timings: tuple[str, ...] = ()  # notify only inside these (mute timings used the other way round)
 
     @property
     def matcher_set(self) -> str:
@@ -206,7 +210,7 @@ def parse_route(fields: Fields, depth: int) -> Route:
     return Route(file=fields.where, field=fields.prefix, matchers=_matchers(fields),
                  contact_point=fields.str("contact_point", None), continue_=fields.bool("continue", False),
                  timings=_timings(fields), mute_timings=tuple(fields.str_list("mute_timings", [])),
-                 routes=_order(children))
+                 active_timings=tuple(fields.str_list("active_timings", [])), routes=_order(children))
 
 
 def load_policy(directory: Path) -> Policy | None:
@@ -270,8 +274,10 @@ def warn_slow_repeats(policy: Policy) -> None:
                  f"repeats every {prometheus_duration(f'{int(2 * group)}s')}; make repeat_interval longer")
 
 
-def check_references(policy: Policy, contact_points: set[str], mute_timings: set[str], env_name: str) -> None:
-    """Every contact point and mute timing the tree names exists (in this environment)."""
+def check_references(policy: Policy, contact_points: set[str], mute_timings: set[str], env: Environment) -> None:
+    """Every contact point and mute timing the tree names exists (in this environment), and active timings only
+    where Grafana has them."""
+    env_name = env.name
     if policy.contact_point not in contact_points:
         raise UserError(policy.file, "contact_point", _unknown("contact point", policy.contact_point, contact_points,
                                                                env_name))
@@ -279,10 +285,13 @@ def check_references(policy: Policy, contact_points: set[str], mute_timings: set
         if route.contact_point is not None and route.contact_point not in contact_points:
             raise UserError(route.file, f"{route.field}.contact_point",
                             _unknown("contact point", route.contact_point, contact_points, env_name))
-        for index, name in enumerate(route.mute_timings):
-            if name not in mute_timings:
-                raise UserError(route.file, f"{route.field}.mute_timings[{index}]",
-                                _unknown("mute timing", name, mute_timings, env_name))
+        check_active_timings(route.active_timings, env, route.file, f"{route.field}.active_timings",
+                             f"the route {{{route.matcher_set}}}")
+        for key in ("mute_timings", "active_timings"):
+            for index, name in enumerate(getattr(route, key)):
+                if name not in mute_timings:
+                    raise UserError(route.file, f"{route.field}.{key}[{index}]",
+                                    _unknown("mute timing", name, mute_timings, env_name))
 
 
 def _unknown(what: str, name: str, known: set[str], env_name: str) -> str:

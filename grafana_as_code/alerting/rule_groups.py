@@ -34,7 +34,7 @@ from . import translate
 from .annotation_functions import prometheus_only_function
 from .grafana_extras import GrafanaExtras, NotificationSettings, RuleExtras, load_extras
 from .prometheus_rules import Rule, RuleFile, RuleGroup, load_rule_files
-from .version_gates import check_rule_features
+from .version_gates import check_active_timings, check_rule_features
 
 EVALUATION_STEP_SECONDS = 10  # Grafana's scheduler ticks every 10 s; group intervals must be multiples of it
 ALERTING_DATASOURCE_TYPES = ("prometheus",)  # the PromQL the rule files hold runs on these
@@ -138,6 +138,7 @@ def _check_notification(extras: GrafanaExtras, alert: str, settings: Notificatio
     if ctx.contact_points is not None and settings.contact_point not in ctx.contact_points:
         raise UserError(extras.file, f"{field}.contact_point", f"unknown contact point {settings.contact_point!r} "
                                                                f"(known: {', '.join(sorted(ctx.contact_points))})")
+    check_active_timings(settings.active_timings, ctx.env, extras.file, f"{field}.active_timings", f"rule {alert!r}")
     if ctx.mute_timings is not None:
         for key in ("mute_timings", "active_timings"):
             for name in getattr(settings, key) or ():

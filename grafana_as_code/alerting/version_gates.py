@@ -26,3 +26,17 @@ def check_rule_features(rule_file: RuleFile, rule: Rule, env: Environment) -> No
                             f"environment {env.name!r} runs Grafana {env.grafana.version_text} ({env.file}: "
                             f"grafana.version). {why}; older versions drop it silently. Remove it, or deploy the "
                             f"rule only where Grafana is new enough")
+
+
+# Active time intervals (a policy or a rule notifies only inside them): Grafana 12.1 (grafana/grafana #104252); the
+# provider sends `active_timings` to older versions, which ignore it (terraform-provider-grafana #2249).
+ACTIVE_TIMINGS_SINCE = (12, 1)
+
+
+def check_active_timings(names: tuple[str, ...] | None, env: Environment, where: str, field: str, what: str) -> None:
+    if names and not env.grafana.at_least(*ACTIVE_TIMINGS_SINCE):
+        major, minor = ACTIVE_TIMINGS_SINCE
+        raise UserError(where, field, f"{what} uses active_timings, which needs Grafana {major}.{minor}; environment "
+                                      f"{env.name!r} runs Grafana {env.grafana.version_text} ({env.file}: "
+                                      f"grafana.version). Older versions ignore it silently, so it would notify at "
+                                      f"all times; remove it, or use mute_timings for the hours outside")

@@ -101,6 +101,8 @@ class NotificationResources(Component):
             block["continue"] = True
         if route.mute_timings:
             block["mute_timings"] = [self.mute_timings[name].name for name in route.mute_timings]
+        if route.active_timings:
+            block["active_timings"] = [self.mute_timings[name].name for name in route.active_timings]
         if route.routes:
             block["policy"] = [self._policy(child, depth + 1, group_by) for child in route.routes]
         return block

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from grafana_as_code.alerting.policies import Matcher, check_references, load_policy
+from grafana_as_code.environment import Contacts, Environment, GrafanaTarget, Overrides, StateBackend
 from grafana_as_code.errors import UserError
 
 ROOT = "contact_point: default\ngroup_by: [alertname]\ngroup_wait: 30s\ngroup_interval: 5m\nrepeat_interval: 4h\n"
+DEV = Environment(name="dev", file="environments/dev.yaml", grafana=GrafanaTarget(url="https://grafana.dev", version=(12, 1)),
+                  state=StateBackend("local"), datasources={}, contacts=Contacts("#dev"), overrides=Overrides(), labels={})
 
 
 def tree(tmp_path: Path, root: str = ROOT, **fragments: str) -> Path:
@@ -248,7 +251,7 @@ routes:
 
 def test_references_that_exist_pass(tmp_path: Path) -> None:
     check_references(load_policy(tree(tmp_path, a=FRAGMENT)), {"default", "pager", "chat"}, {"nights", "weekends"},
-                     "dev")
+                     DEV)
 
 
 @pytest.mark.parametrize("points, timings, field, message", [
@@ -266,7 +269,7 @@ def test_references_that_exist_pass(tmp_path: Path) -> None:
 def test_unknown_references_name_the_field_and_what_is_known(tmp_path: Path, points: set, timings: set, field: str,
                                                             message: str) -> None:
     with pytest.raises(UserError) as caught:
-        check_references(load_policy(tree(tmp_path, a=FRAGMENT)), points, timings, "dev")
+        check_references(load_policy(tree(tmp_path, a=FRAGMENT)), points, timings, DEV)
     (found,) = caught.value.problems
     assert (found.field, found.message) == (field, message)
     assert Path(found.where).name == ("_root.yaml" if field == "contact_point" else "a.yaml")
