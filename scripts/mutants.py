@@ -68,6 +68,8 @@ MODULES: dict[str, Module] = {
     "policies": Module(("grafana_as_code/alerting/policies.py",), (
         "tests/alerts/test_policy_tree_mutants.py", "tests/alerts/test_policy_matchers.py",
         "--deselect=tests/alerts/test_policy_matchers.py::test_amtool_routes_negative_matchers_as_written",
+        "tests/alerts/test_active_timings.py",
+        "--deselect=tests/alerts/test_active_timings.py::test_a_route_notifies_only_inside_its_active_timings",
         *_NOTIFICATION_TESTS)),
     "contact_points": Module(("grafana_as_code/alerting/contact_points.py",), (
         "tests/alerts/test_contact_points_mutants.py", *_NOTIFICATION_TESTS, *_INTEGRATION_TESTS)),

@@ -63,7 +63,8 @@ _ATTRIBUTE_KINDS = {"string": "string", "bool": "bool", "number": "number", ("li
 
 
 def _attribute_spec(attribute: Any) -> Spec | None:
-    kind = _ATTRIBUTE_KINDS.get(attribute.type if isinstance(attribute.type, str) else tuple(attribute.type))
+    # "string", ("list", "string"): the schema model's types (an object type holds a mapping: compared, not hashed)
+    kind = next((kind for cty, kind in _ATTRIBUTE_KINDS.items() if cty == attribute.type), None)
     if kind is None or attribute.computed_only or (kind == "map" and attribute.sensitive):
         return None
     return Spec(kind, required=attribute.required, sensitive=attribute.sensitive)

@@ -101,6 +101,28 @@ def test_every_integration_block_of_the_provider_is_supported_with_its_fields() 
     assert len(fresh) == len(blocks) and INTEGRATIONS["opsgenie"]["responders"].fields["type"].required
 
 
+def test_a_future_schema_is_read_the_same_way() -> None:
+    """What the committed schema does not have yet: a required nested block, a computed-only attribute, an attribute
+    of a type files cannot write."""
+    from grafana_as_code.validate.schema import parse_schema
+
+    block = {"attributes": {"url": {"type": "string", "required": True},
+                            "id": {"type": "string", "computed": True},
+                            "shape": {"type": ["object", {"a": "string"}], "optional": True},
+                            "tags": {"type": ["set", "string"], "optional": True}},
+             "block_types": {"target": {"nesting_mode": "list", "min_items": 1,
+                                        "block": {"attributes": {"name": {"type": "string", "required": True}}}}}}
+    document = {"format_version": "1.0", "provider_schemas": {"registry.terraform.io/grafana/grafana": {
+        "provider": {"version": 0, "block": {}},
+        "resource_schemas": {"grafana_contact_point": {"version": 0, "block": {
+            "attributes": {"name": {"type": "string", "required": True}},
+            "block_types": {"pager": {"nesting_mode": "set", "block": block}}}}}}}}
+    derived = integrations_of(parse_schema(document, "future.json"))
+    assert actual_specs(derived["pager"]) == expected_specs(block) == {
+        "url": ("string", True, False), "tags": ("list", False, False),
+        "target": ("blocks", True, False, {"name": ("string", True, False)})}
+
+
 def test_a_teams_own_contacts_synthesize_as_the_providers_blocks(tree: Path) -> None:
     contacts(tree, TEAM_CONTACTS)
     result = run_cli(tree, "synth", "--env", "dev", env=SECRETS)

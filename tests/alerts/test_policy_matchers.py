@@ -18,8 +18,10 @@ from project_copy import copy_fixture_project, run_cli
 from test_policy_tree_mutants import problem as tree_problem, tree
 
 
-def problem(directory: Path) -> tuple[str, str]:
-    _, field, message = tree_problem(directory)
+def problem(directory: Path, file: str = "a.yaml") -> tuple[str, str]:
+    """The field and message of the one problem, which is in the fragment ``file``."""
+    name, field, message = tree_problem(directory)
+    assert name == file
     return field, message
 
 
@@ -77,13 +79,13 @@ def test_routes_that_exclude_each_other_may_stop_side_by_side(tmp_path: Path, fi
 def test_routes_that_can_match_one_alert_may_not(tmp_path: Path, first: str, second: str) -> None:
     directory = tree(tmp_path, a=f"routes:\n  - matchers: [{json.dumps(first)}]\n",
                      b=f"routes:\n  - matchers: [{json.dumps(second)}]\n")
-    field, message = problem(directory)
+    field, message = problem(directory, "b.yaml")
     assert field == "routes[0]" and "can match the same alerts as" in message and "which one wins" in message
 
 
 def test_the_same_set_written_two_ways_is_claimed_twice(tmp_path: Path) -> None:
     directory = tree(tmp_path, a="routes:\n  - match: {team: db}\n", b="routes:\n  - matchers: ['team=\"db\"']\n")
-    field, message = problem(directory)
+    field, message = problem(directory, "b.yaml")
     assert field == "routes[0]" and 'the matcher set {team="db"} is already claimed by' in message
 
 
