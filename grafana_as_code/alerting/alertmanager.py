@@ -127,9 +127,33 @@ def alertmanager_config(stack: dict[str, Any], templates_glob: str | None = None
     return config
 
 
+# Functions Grafana's notification templates have beyond those of every Alertmanager's amtool (toUpper, toLower,
+# title, join, match, safeHtml, reReplaceAll, stringSlice: Debian's amtool 0.25 knows only these). Grafana parses
+# templates with Alertmanager's current DefaultFuncs (template/template.go: trimSpace, safeUrl, urlUnescape, date,
+# tz, since, humanizeDuration, toJson) and adds gomplate's namespaces coll, data, time and tmpl (grafana/alerting
+# templates/template_data.go, addFuncs). A template using them is valid in Grafana; amtool would refuse it.
+GRAFANA_TEMPLATE_FUNCTIONS = frozenset({"trimSpace", "safeUrl", "urlUnescape", "date", "tz", "since",
+                                        "humanizeDuration", "toJson", "coll", "data", "time", "tmpl"})
+_ACTION = re.compile(r"\{\{(.*?)\}\}", re.S)
+# Inside an action: string and raw-string literals, comments (left alone), and identifiers.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|/\*.*?\*/|(?<![\w.$])([A-Za-z_]\w*)', re.S)
+
+
+def for_amtool(template: str) -> str:
+    """The template as amtool's parser can check it: a call of a function Grafana has and amtool may not is renamed
+    to one every Alertmanager knows. Parsing checks that a function exists, not its arguments, so what amtool then
+    refuses (a syntax error, a function Grafana does not have either) Grafana refuses too."""
+    def action(match: re.Match) -> str:
+        def token(found: re.Match) -> str:
+            return "toUpper" if found.group(1) in GRAFANA_TEMPLATE_FUNCTIONS else found.group(0)
+        return "{{" + _TOKEN.sub(token, match.group(1)) + "}}"
+    return _ACTION.sub(action, template)
+
+
 def write_alertmanager_config(stack_file: Path, directory: Path) -> Path:
     """``directory/alertmanager.yml`` for the stack in ``stack_file`` (a ``cdk.tf.json``), plus the message
-    templates it deploys, so amtool parses them with Alertmanager's template engine."""
+    templates it deploys, so amtool parses them with Alertmanager's template engine (Grafana's functions declared:
+    ``for_amtool``)."""
     stack = json.loads(stack_file.read_text(encoding="utf-8"))
     reader = StackReader(stack)
     directory.mkdir(parents=True, exist_ok=True)
@@ -138,7 +162,7 @@ def write_alertmanager_config(stack_file: Path, directory: Path) -> Path:
     deployed = reader.of_type("grafana_message_template")
     for template in deployed.values():
         name = reader.value(template["name"])
-        (templates / f"{name}.tmpl").write_text(reader.value(template["template"]), encoding="utf-8")
+        (templates / f"{name}.tmpl").write_text(for_amtool(reader.value(template["template"])), encoding="utf-8")
     glob = str(templates / "*.tmpl") if deployed else None
     path = directory / "alertmanager.yml"
     path.write_text(yaml.safe_dump(alertmanager_config(stack, glob), sort_keys=False), encoding="utf-8")
