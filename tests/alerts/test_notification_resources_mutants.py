@@ -57,24 +57,55 @@ POLICY = Policy("p/_root.yaml", "mail", Timings(group_by=("alertname",), group_w
 ))
 
 
-# Function-scoped on purpose: mutmut credits a construct's code to the tests that ran it, and a module-scoped
-# synthesis would be credited to the first test alone.
-@pytest.fixture
-def stack(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def synthesize(tmp_path_factory: pytest.TempPathFactory, notifications: Notifications) -> dict:
     from grafana_as_code.bindings.runtime import synth_stack
     from grafana_as_code.cdk import App, TerraformOutput, TerraformStack
     from grafana_as_code.components.notifications import NotificationResources
     from grafana_as_code.components.secret_variables import SecretVariables
 
     stack = TerraformStack(App(outdir=str(tmp_path_factory.mktemp("cdk"))), "notifications")
-    notifications = Notifications(contact_points=(MAIL, PAGER), templates=TEMPLATES, mute_timings=(NIGHTS,),
-                                  policy=POLICY)
     variables = SecretVariables(stack, "secrets", notifications.secrets)
     resources = NotificationResources(stack, "notifications", notifications, variables, org_id="3")
     # what rules that notify directly reference
-    TerraformOutput(stack, "contact_point", value=resources.contact_point("pager"))
+    TerraformOutput(stack, "contact_point", value=resources.contact_point(notifications.contact_points[-1].name))
     TerraformOutput(stack, "mute_timing", value=resources.mute_timing("nights"))
     return synth_stack(stack)
+
+
+# Function-scoped on purpose: mutmut credits a construct's code to the tests that ran it, and a module-scoped
+# synthesis would be credited to the first test alone.
+@pytest.fixture
+def stack(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return synthesize(tmp_path_factory, Notifications(contact_points=(MAIL, PAGER), templates=TEMPLATES,
+                                                      mute_timings=(NIGHTS,), policy=POLICY))
+
+
+GENIE = ContactPoint("genie", "cp/genie.yaml", (
+    Integration("opsgenie", "integrations[0]", MappingProxyType({
+        "api_key": Secret("genie_key", "Opsgenie key", "cp/genie.yaml", "integrations[0].api_key"),
+        "responders": (MappingProxyType({"type": "team", "name": "platform"}),
+                       MappingProxyType({"type": "user", "username": "a@b.c"}))})),
+    Integration("webhook", "integrations[1]", MappingProxyType({
+        "url": "https://hook",
+        "hmac_config": (MappingProxyType({
+            "secret": Secret("hmac", "HMAC secret", "cp/genie.yaml", "integrations[1].hmac_config.secret"),
+            "header": "X-Sig"}),)})),
+))
+
+
+def test_nested_blocks_and_active_timings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    business = Route(file="p.yaml", field="routes[0]", matchers=(Matcher("team", "=", "web"),), contact_point=None,
+                     continue_=False, timings=Timings(), mute_timings=(), routes=(), active_timings=("nights",))
+    stack = synthesize(tmp_path_factory, Notifications(
+        contact_points=(GENIE,), mute_timings=(NIGHTS,), policy=Policy("p/_root.yaml", "genie", Timings(
+            group_by=("alertname",)), (business,))))
+    point = stack["resource"]["grafana_contact_point"]["genie"]
+    assert point["opsgenie"] == [{"api_key": "${var.genie_key}", "responders": [
+        {"name": "platform", "type": "team"}, {"type": "user", "username": "a@b.c"}]}]
+    assert point["webhook"] == [{"hmac_config": [{"header": "X-Sig", "secret": "${var.hmac}"}], "url": "https://hook"}]
+    assert sorted(stack["variable"]) == ["genie_key", "hmac"]
+    (route,) = stack["resource"]["grafana_notification_policy"]["policy"]["policy"]
+    assert route["active_timings"] == ["${grafana_mute_timing.nights.name}"] and "mute_timings" not in route
 
 
 @pytest.fixture

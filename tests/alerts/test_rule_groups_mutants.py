@@ -184,6 +184,18 @@ rules:
     assert unchecked[0].rules[1].notification_settings.mute_timings == ("nights",)
 
 
+def test_a_rules_active_timings_need_grafana_12_1(tmp_path: Path) -> None:
+    extras = "folder: team\nrules:\n  Down:\n    notification_settings: {contact_point: pager, active_timings: [days]}\n"
+    assert problems(tmp_path, {"api": RULES}, {"api": extras}, environment=env((12, 0)),
+                    contact_points=frozenset({"pager"}), mute_timings=frozenset({"days"})) == [
+        ("api.yaml", "rules.Down.notification_settings.active_timings",
+         "rule 'Down' uses active_timings, which needs Grafana 12.1; environment 'qa' runs Grafana 12.0 "
+         "(environments/qa.yaml: grafana.version). Older versions ignore it silently, so it would notify at all "
+         "times; remove it, or use mute_timings for the hours outside")]
+    assert build(tmp_path / "b", {"api": RULES}, {"api": extras}, environment=env((12, 1)),
+                 contact_points=frozenset({"pager"}), mute_timings=frozenset({"days"}))
+
+
 RECORDING = """
 groups:
   - name: rec
