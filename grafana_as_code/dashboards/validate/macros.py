@@ -8,6 +8,10 @@ A placeholder must fit where the variable stands, as the value Grafana interpola
 * where a function takes a number (``vector($n)``, ``topk($n, …)``, ``quantile_over_time($q, …)``,
   ``histogram_quantile($q, …)``, ``clamp_min(…, $min)``, ``@ $ts``) or after a comparison in a LogQL/TraceQL
   filter (``| status >= $code``) it is a number (a duration when the variable's value is one);
+* standing alone in a selector's braces (``up{$matchers}``, ``{a="b", $matchers}``) it is label matchers: the
+  Mimir mixin's ``read_path_matcher`` holds ``cluster=~"$cluster", job=~"…"``, which the Prometheus data source
+  inserts unescaped (``prometheusRegularEscape`` leaves a single value's ``=``, ``"`` and ``,`` alone, and keeps a
+  whole ``name="value"`` matcher as it is: public/app/plugins/datasource/prometheus escaping.ts);
 * elsewhere (a metric or label name, a whole vector argument) it is a name.
 
 The variable's own value is used when the dashboard knows it (custom, constant, interval, textbox variables) and it
@@ -42,6 +46,8 @@ REGEX_MATCHER = re.compile(r"(=~|!~|\|~)\s*$")  # label and line filters whose s
 PLACEHOLDER_DURATION = "5m"
 PLACEHOLDER_NUMBER = "1"
 PLACEHOLDER = "x"
+PLACEHOLDER_MATCHER = 'x="x"'
+MATCHER_SAMPLE = re.compile(r'^\s*[A-Za-z_][A-Za-z0-9_]*\s*(=~|!~|!=|=)\s*"')  # the value starts like a matcher
 # Functions (PromQL, LogQL and TraceQL metrics) and the argument positions where they take a number.
 NUMBER_ARGUMENTS: dict[str, tuple[int, ...]] = {
     "vector": (0,), "topk": (0,), "bottomk": (0,), "limitk": (0,), "limit_ratio": (0,), "quantile": (0,),
@@ -123,6 +129,11 @@ def substitute(text: str, samples: Mapping[str, str | None]) -> str:
             value = sample if sample is not None and DURATION.match(sample) else PLACEHOLDER_DURATION
         elif TIMESTAMP_CONTEXT.search(before):
             value = sample if sample is not None and NUMBER.match(sample) else "300"
+        elif _stands_as_matchers(before, text[match.end():]):
+            value = PLACEHOLDER_MATCHER
+            if sample is not None and MATCHER_SAMPLE.match(sample):
+                # its own variables ($cluster in the Mimir matcher) are interpolated too, as Grafana does
+                value = substitute(sample, {k: v for k, v in samples.items() if k != name})
         elif _wants_number(before, text[match.end():]):
             value = sample if sample is not None and (NUMBER.match(sample) or DURATION.match(sample)) \
                 else PLACEHOLDER_NUMBER
@@ -151,6 +162,22 @@ def _enclosing_call(before: str) -> tuple[str, int] | None:
         elif char == "," and depth == 0:
             index += 1
     return None
+
+
+def _stands_as_matchers(before: str, after: str) -> bool:
+    """The variable is a whole entry of a selector's matcher list: ``{`` or ``,`` before it inside braces, and ``}``
+    or ``,`` after it (``{$var="x"}`` names a label instead and stays a name)."""
+    if not before.rstrip().endswith(("{", ",")) or not re.match(r"\s*[,}]", after):
+        return False
+    depth = 0
+    for char in reversed(before):
+        if char in ")]}":
+            depth += 1
+        elif char in "([{":
+            if depth == 0:
+                return char == "{"
+            depth -= 1
+    return False
 
 
 def _wants_number(before: str, after: str) -> bool:
@@ -183,6 +210,11 @@ def samples_from(templating: list[dict]) -> dict[str, str | None]:
             if isinstance(candidate, str) and candidate and not candidate.startswith("$__"):
                 value = candidate
                 break
+        if variable.get("type") == "custom" and value is not None:
+            # A custom variable's options are its query split at unescaped commas, each "\\," then read as ","
+            # (Grafana's custom variable: options match /(?:\\,|[^,])+/ and replace /\\,/g with ","); exported
+            # option lists keep the escaped form, as the Mimir mixin's read_path_matcher does.
+            value = value.replace("\\,", ",")
         if variable.get("type") == "query":
             value = None  # values come from the data source at run time; a neutral placeholder fits anywhere
         samples[variable["name"]] = value
