@@ -396,10 +396,14 @@ def _unique_titles(groups: list[GrafanaRuleGroup], folder_paths: Mapping[str, st
         rules = []
         for rule in group.rules:
             if rule.uid in titles:
+                # A recording rule's title is only its name in Grafana's rule list: the series it writes keeps the
+                # metric name of its `record` block (the Mimir mixin records one metric from nine rules).
+                effect = (f"the series it records keeps the name {rule.record.metric!r}" if rule.record is not None
+                          else "its alertname differs there")
                 warn(group.file, rule.field, f"is titled {titles[rule.uid]!r} in environment {ctx.env.name!r}: "
                                              f"Grafana {ctx.env.grafana.version_text} needs rule titles unique per "
                                              f"folder ({folder_paths.get(group.folder_uid, group.folder_uid)!r}; "
-                                             "12.0 and newer do not), so its alertname differs there")
+                                             f"12.0 and newer do not); {effect}")
                 rule = dataclasses.replace(rule, title=titles[rule.uid])
             rules.append(rule)
         out.append(dataclasses.replace(group, rules=tuple(rules)))

@@ -272,7 +272,7 @@ def test_before_grafana_12_repeated_titles_get_a_suffix_with_a_warning(tmp_path:
     assert [(Path(w.where).name, w.field, w.message) for w in warnings] == [
         ("api.yaml", "groups[g].rules[Latency#2]",
          "is titled 'Latency (severity=critical)' in environment 'qa': Grafana 11.5 needs rule titles unique per "
-         "folder ('team'; 12.0 and newer do not), so its alertname differs there")]
+         "folder ('team'; 12.0 and newer do not); its alertname differs there")]
     (same,) = build(tmp_path / "b", {"api": TIERS}, {"api": EXTRAS})
     assert [r.title for r in same.rules] == ["Latency", "Latency"]
 
