@@ -41,20 +41,23 @@ def promql_of(rule: GrafanaRule) -> str:
     (pkg/expr/mathexp/exp.go binaryOp, pkg/services/ngalert/eval/eval.go): read back as ``… or (A != A)``, so a
     promtool case with a NaN or zero-traffic series fails if a translation would fire where Prometheus does not.
     The threshold (Grafana >= 11.1) and the ``is_nan($A) == 0 &&`` guard compare NaN as false, like Prometheus.
+    Query A is closed on a line of its own: it may end in a comment (the Mimir mixin writes one between a query and
+    its comparison), which would otherwise swallow the closing parenthesis.
     """
     query, condition = (json.loads(d["model"]) for d in rule.data)
+    expr = f"{query['expr']}\n"
     assert query["instant"] is True and query["refId"] == "A" and condition["refId"] == rule.condition == "C"
     if condition["type"] == "threshold":
         assert condition["expression"] == "A"
         (evaluator,) = [c["evaluator"] for c in condition["conditions"]]
-        return f"({query['expr']}) {_THRESHOLD_OPS[evaluator['type']]} {evaluator['params'][0]!r}"
+        return f"({expr}) {_THRESHOLD_OPS[evaluator['type']]} {evaluator['params'][0]!r}"
     assert condition["type"] == "math"
     if condition["expression"] == "$A == $A || $A != $A":
         return query["expr"]  # every series of A fires
     guard, op, number = _MATH.match(condition["expression"]).groups()
     if guard:
-        return f"({query['expr']}) {op} {number}"
-    return f"({query['expr']}) {op} {number} or ({query['expr']}) != ({query['expr']})"
+        return f"({expr}) {op} {number}"
+    return f"({expr}) {op} {number} or ({expr}) != ({expr})"
 
 
 def prometheus_rule(rule: GrafanaRule, env_labels: dict[str, str]) -> dict:
