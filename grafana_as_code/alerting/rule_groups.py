@@ -33,7 +33,7 @@ from ..yaml_io import display_path
 from . import translate
 from .annotation_functions import prometheus_only_function
 from .grafana_extras import GrafanaExtras, NotificationSettings, RuleExtras, load_extras
-from .prometheus_rules import Rule, RuleFile, RuleGroup, load_rule_files
+from .prometheus_rules import MAX_NAME_LENGTH, Rule, RuleFile, RuleGroup, load_rule_files
 from .version_gates import check_active_timings, check_rule_features
 
 EVALUATION_STEP_SECONDS = 10  # Grafana's scheduler ticks every 10 s; group intervals must be multiples of it
@@ -365,6 +365,17 @@ def _distinguishing(rule: GrafanaRule, others: list[GrafanaRule]) -> str:
     return ", ".join(f"{k}={rule.labels[k]}" for k in keys if k in rule.labels)
 
 
+def _suffixed(title: str, suffix: str) -> str:
+    """``title (suffix)`` within Grafana's limit for a rule title: 190 bytes (Go's ``len``; AlertRuleMaxTitleLength,
+    checked in pkg/services/ngalert/api/validation/api_ruler_validation.go). A name near the limit is cut before the
+    suffix, which tells the repeats apart, so that Grafana does not refuse the rule on apply."""
+    tail = f" ({suffix})"
+    if len((title + tail).encode()) <= MAX_NAME_LENGTH:
+        return title + tail
+    room = MAX_NAME_LENGTH - len(tail.encode()) - len("...")
+    return title.encode()[:room].decode(errors="ignore") + "..." + tail
+
+
 def _unique_titles(groups: list[GrafanaRuleGroup], folder_paths: Mapping[str, str],
                    ctx: RuleContext) -> list[GrafanaRuleGroup]:
     """Before Grafana 12.0 a title is unique per folder: repeats get a suffix, deterministically, with a warning.
@@ -381,11 +392,13 @@ def _unique_titles(groups: list[GrafanaRuleGroup], folder_paths: Mapping[str, st
     used = set(by_title)
     for (folder_uid, title), rules in by_title.items():
         for rank, rule in enumerate(rules[1:], start=2):
-            suffix = _distinguishing(rule, [r for r in rules if r is not rule])
-            new = f"{title} ({suffix})" if suffix else f"{title} ({rank})"
+            suffix = _distinguishing(rule, [r for r in rules if r is not rule]) or str(rank)
+            if len(f" ({suffix}, 99)".encode()) > MAX_NAME_LENGTH // 2:
+                suffix = str(rank)  # label values too long to name the repeat: its rank does
+            new = _suffixed(title, suffix)
             extra = 2
             while (folder_uid, new) in used:  # the suffix is taken (by a rule or another repeat): count on
-                new = f"{title} ({suffix or rank}, {extra})"
+                new = _suffixed(title, f"{suffix}, {extra}")
                 extra += 1
             used.add((folder_uid, new))
             titles[rule.uid] = new

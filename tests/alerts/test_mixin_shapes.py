@@ -124,3 +124,24 @@ def test_the_copy_synthesizes(tree: Path) -> None:
     result = run_cli(tree, "synth")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_repeated_name_near_grafanas_limit_is_cut_before_its_suffix(tree: Path) -> None:
+    """Grafana refuses a title over 190 bytes; a suffix must not push a long name over it on Grafana 11.6."""
+    name = "Queue" + "VeryLong" * 22 + "Backlog"  # 188 characters, within the limit on its own
+    long_value = "x" * 120  # a label value too long to tell repeats apart in a title: their rank does
+    rules = {"groups": [{"name": "queue_long", "rules": [
+        {"alert": name, "expr": "queue_depth > 10", "labels": {"severity": "warning"}},
+        {"alert": name, "expr": "queue_depth > 100", "labels": {"severity": "critical"}},
+        {"alert": name, "expr": "queue_depth > 1000", "labels": {"severity": "critical", "note": long_value}},
+    ]}]}
+    (tree / "alerts" / "rules" / "long.yaml").write_text(yaml.safe_dump(rules))
+    (tree / "alerts" / "grafana" / "long.yaml").write_text("folder: shop\n")
+    (catalog,) = load_project(tree, ["dev"]).catalogs
+    titles = [r.title for g in catalog.rule_groups if g.file == "alerts/rules/long.yaml" for r in g.rules]
+    assert titles[0] == name
+    assert titles[1].endswith("... (severity=critical)") and titles[1].startswith(name[:100])
+    assert titles[2].endswith("... (3)")
+    assert all(len(t.encode()) <= 190 for t in titles) and len(set(titles)) == 3
+    (prod,) = load_project(tree, ["prod"]).catalogs  # 12.1: titles may repeat, nothing is cut
+    assert {r.title for g in prod.rule_groups if g.file == "alerts/rules/long.yaml" for r in g.rules} == {name}
