@@ -179,9 +179,10 @@ def repair_dashboard(config: dict[str, Any], where: str) -> dict[str, Any]:
         rows = len(config["rows"])
         config = migrate_rows(config)
         panels = sum(1 for panel in panels_of(config) if panel.get("type") != "row")
-        warn(where, "rows", f"the legacy rows layout (schemaVersion {config.get('schemaVersion', '?')}) is migrated "
-                            f"to grid panels as Grafana does on load ({rows} rows, {panels} panels); re-export from "
-                            "Grafana to keep the file as Grafana stores it")
+        if rows:  # `rows: []` (7 of the Mimir mixin's dashboards): Grafana only drops the key, nothing moves
+            warn(where, "rows", f"the legacy rows layout (schemaVersion {config.get('schemaVersion', '?')}) is "
+                                f"migrated to grid panels as Grafana does on load ({rows} rows, {panels} panels); "
+                                "re-export from Grafana to keep the file as Grafana stores it")
     config = drop_nulls(config)
     repair_panels(config, where, uid)
     repair_links(config)

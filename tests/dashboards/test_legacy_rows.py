@@ -60,3 +60,19 @@ def test_a_titled_or_collapsed_row_becomes_a_row_panel_and_collapsed_ones_keep_t
     rows = [p for p in migrated["panels"] if p["type"] == "row"]
     assert [(r["id"], r["collapsed"], r.get("repeat")) for r in rows] == [(9, False, None), (10, True, "job"),
                                                                           (11, False, None)]
+
+
+def test_an_empty_rows_list_is_dropped_without_a_warning() -> None:
+    """Exports of schemaVersion < 16 often keep `rows: []` beside grid panels (Grafana's mixins do): Grafana drops the
+    key and nothing moves, so there is nothing to warn about; a real row still warns."""
+    from grafana_as_code.dashboards.repair import repair_dashboard
+    from grafana_as_code.errors import collecting_warnings
+
+    panel = {"id": 1, "type": "stat", "title": "Up", "gridPos": {"h": 4, "w": 6, "x": 0, "y": 0}}
+    with collecting_warnings() as warnings:
+        repaired = repair_dashboard({"uid": "u", "schemaVersion": 14, "rows": [], "panels": [panel]}, "d.json")
+    assert "rows" not in repaired and [p["title"] for p in repaired["panels"]] == ["Up"]
+    assert [str(w) for w in warnings] == []
+    with collecting_warnings() as warnings:
+        repair_dashboard({"uid": "u", "schemaVersion": 14, "rows": [{"panels": [dict(panel)]}]}, "d.json")
+    assert [w.field for w in warnings] == ["rows"]
