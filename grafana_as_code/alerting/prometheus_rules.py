@@ -36,7 +36,13 @@ GROUP_FIELDS = ("name", "interval", "limit", "query_offset", "rules", "labels")
 ALERT_FIELDS = ("alert", "expr", "for", "keep_firing_for", "labels", "annotations")
 RECORD_FIELDS = ("record", "expr", "labels")  # promtool refuses for/keep_firing_for/annotations on recording rules
 DEFAULT_INTERVAL = "1m"  # Prometheus' global evaluation_interval default
-MAX_NAME_LENGTH = 190  # Grafana's limit for rule titles and rule group names
+MAX_NAME_LENGTH = 190  # Grafana's limit for rule titles and rule group names, in bytes (Go's len: AlertRuleMaxTitleLength
+# and AlertRuleMaxRuleGroupNameLength, pkg/services/ngalert/api/validation/api_ruler_validation.go)
+
+
+def too_long(name: str) -> bool:
+    """Over Grafana's limit, which counts UTF-8 bytes: an alert name of 100 "é" is 200 bytes."""
+    return len(name.encode()) > MAX_NAME_LENGTH
 
 
 def duration_seconds(text: str) -> float | None:
@@ -145,8 +151,10 @@ def _name(fields: Fields, problems: Collector) -> tuple[str | None, bool]:
         problems.add(*fields.error(key, f"{value!r} is not a valid metric name (letters, digits, '_' and ':', not "
                                         "starting with a digit)").problems)
         return None, True
-    if len(value) > MAX_NAME_LENGTH:
-        problems.add(*fields.error(key, f"is {len(value)} characters; Grafana allows at most {MAX_NAME_LENGTH}"
+    if too_long(value):
+        size = len(value.encode())
+        unit = "characters" if size == len(value) else f"bytes in UTF-8 ({len(value)} characters)"
+        problems.add(*fields.error(key, f"is {size} {unit}; Grafana allows at most {MAX_NAME_LENGTH} bytes"
                                    ).problems)
         return None, key == "record"
     return value, key == "record"
@@ -184,7 +192,7 @@ def _named(items: list[Fields], names: list[Any], prefix: str) -> list[Fields]:
     seen: Counter[str] = Counter()
     out = []
     for index, (item, name) in enumerate(zip(items, names)):
-        if isinstance(name, str) and name.strip() and len(name) <= MAX_NAME_LENGTH:
+        if isinstance(name, str) and name.strip() and not too_long(name):
             seen[name] += 1
             label = name if seen[name] == 1 else f"{name}#{seen[name]}"
         else:
@@ -201,9 +209,9 @@ def _group(fields: Fields, problems: Collector) -> RuleGroup | None:
         problems.add(*fields.error("limit", "has no Grafana equivalent (Grafana's own Prometheus import refuses it "
                                             "too); remove it").problems)
     name = fields.data.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_LENGTH:
-        problems.add(*fields.error("name", f"a group name is 1 to {MAX_NAME_LENGTH} characters (Grafana's limit)"
-                                   ).problems)
+    if not isinstance(name, str) or not name.strip() or too_long(name):
+        problems.add(*fields.error("name", f"a group name is 1 to {MAX_NAME_LENGTH} bytes in UTF-8 (Grafana's "
+                                           "limit)").problems)
     interval = query_offset = None
     with problems.guard():
         interval = _duration(fields, "interval") or DEFAULT_INTERVAL

@@ -152,4 +152,14 @@ def test_notification_settings_reach_the_rule(tree: Path) -> None:
 def test_group_name_over_grafanas_limit(tree: Path) -> None:
     edit(tree / RULES / "shop.yaml", "name: shop-availability", "name: " + "q" * 191)
     # a name too long to locate by: the position it has
-    assert message(tree) == f"{SHOP}: groups[0].name: a group name is 1 to 190 characters (Grafana's limit)"
+    assert message(tree) == f"{SHOP}: groups[0].name: a group name is 1 to 190 bytes in UTF-8 (Grafana's limit)"
+
+
+def test_grafanas_name_limit_counts_bytes(tree: Path) -> None:
+    """Go's len: 95 "é" are 190 bytes and pass, 96 are 192 and fail (AlertRuleMaxTitleLength)."""
+    edit(tree / RULES / "shop.yaml", "name: shop-availability", "name: " + "é" * 96)
+    assert message(tree) == f"{SHOP}: groups[0].name: a group name is 1 to 190 bytes in UTF-8 (Grafana's limit)"
+    edit(tree / RULES / "shop.yaml", "name: " + "é" * 96, "name: " + "é" * 95)
+    assert load_project(tree, ["prod"]).catalogs
+    edit(tree / RULES / "shop.yaml", "alert: HighErrorRate", "alert: " + "é" * 96)
+    assert f"is 192 bytes in UTF-8 (96 characters); Grafana allows at most 190 bytes" in message(tree)
