@@ -293,6 +293,46 @@ groups:
     assert len({r.uid for r in group.rules}) == 4
 
 
+@pytest.mark.parametrize("title, suffix, expected", [
+    ("a" * 186, "2", "a" * 186 + " (2)"),  # exactly 190 bytes: kept
+    ("a" * 187, "2", "a" * 183 + "... (2)"),  # 191: cut to 190, with the cut marked
+    ("é" * 93, "2", "é" * 93 + " (2)"),  # 186 + 4 bytes: fits
+    ("é" * 94, "2", "é" * 91 + "... (2)"),  # 192: the cut falls inside a character, which is dropped
+])
+def test_a_suffixed_title_stays_within_grafanas_190_bytes(title: str, suffix: str, expected: str) -> None:
+    from grafana_as_code.alerting.rule_groups import _suffixed
+
+    assert _suffixed(title, suffix) == expected and len(expected.encode()) <= 190
+
+
+@pytest.mark.parametrize("value, suffix", [
+    ("v" * 81, "region=" + "v" * 81),  # " (region=…, 99)" is 95 bytes: the labels still name the repeat
+    ("v" * 82, "2"),  # 96 bytes: too long to name it, the rank does
+    ("v" * 60, "region=" + "v" * 60),
+])
+def test_label_values_too_long_to_name_a_repeat_give_way_to_its_rank(tmp_path: Path, value: str, suffix: str) -> None:
+    rules = f"""
+groups:
+  - name: g
+    rules:
+      - {{alert: Far, expr: x > 1, labels: {{region: a}}}}
+      - {{alert: Far, expr: x > 2, labels: {{region: "{value}"}}}}
+"""
+    with collecting_warnings():
+        (group,) = build(tmp_path, {"api": rules}, {"api": EXTRAS}, environment=env((11, 5)))
+    assert [r.title for r in group.rules] == ["Far", f"Far ({suffix})"]
+
+
+def test_a_retitled_recording_rule_says_its_series_keeps_its_name(tmp_path: Path) -> None:
+    rules = "groups:\n  - name: rec\n    rules:\n      - {record: \"job:up\", expr: up, labels: {tier: a}}\n" \
+            "      - {record: \"job:up\", expr: up, labels: {tier: b}}\n"
+    with collecting_warnings() as warnings:
+        build(tmp_path, {"api": rules}, {"api": EXTRAS}, environment=env((11, 5)))
+    (message,) = [w.message for w in warnings if "is titled" in w.message]
+    assert message == ("is titled 'job:up (tier=b)' in environment 'qa': Grafana 11.5 needs rule titles unique per "
+                       "folder ('team'; 12.0 and newer do not); the series it records keeps the name 'job:up'")
+
+
 def test_group_names_are_unique_per_folder_across_files(tmp_path: Path) -> None:
     one = "groups:\n  - name: shared\n    rules:\n      - {alert: A, expr: up == 0}\n"
     two = "groups:\n  - name: shared\n    rules:\n      - {alert: B, expr: up == 0}\n"
