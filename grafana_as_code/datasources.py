@@ -23,7 +23,11 @@ from .yaml_io import Fields, display_path, parse_yaml, read_text
 
 ACCESS_MODES = ("proxy", "direct")
 FIELDS = ("uid", "name", "type", "url", "access_mode", "is_default", "basic_auth", "database_name", "username",
-          "json_data", "secure_json_data", "http_headers", "description")
+          "json_data", "secure_json_data", "http_headers", "description", "query_language")
+# What a Prometheus-type data source answers in besides PromQL, for the query checks only (never sent to Grafana):
+# VictoriaMetrics behind Grafana's Prometheus data source (Percona PMM's "Metrics") takes MetricsQL, a superset of
+# PromQL (rate(sum(x[1m])), buckets_limit, implicit windows) that a PromQL parser refuses.
+QUERY_LANGUAGES = {"metricsql": ("prometheus",)}
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class DataSource:
     secure_json_data: Mapping[str, Secret] = field(default_factory=lambda: MappingProxyType({}))
     # header name -> a secret, or a plain value (the provider only takes custom headers this way, e.g. a tenant id)
     http_headers: Mapping[str, Secret | str] = field(default_factory=lambda: MappingProxyType({}))
+    query_language: str | None = None  # QUERY_LANGUAGES: a dialect its queries are in (None: its type's language)
 
     @property
     def secrets(self) -> list[Secret]:
@@ -133,7 +138,22 @@ def parse_datasource(text: str, where: str, env: Environment, endpoint: Mapping[
         json_data=frozen(fields.mapping("json_data", {})),
         secure_json_data=MappingProxyType(dict(sorted(secure.items()))),
         http_headers=headers,
+        query_language=_query_language(fields),
     )
+
+
+def _query_language(fields: Fields) -> str | None:
+    language = fields.str("query_language", None)
+    if language is None:
+        return None
+    types = QUERY_LANGUAGES.get(language)
+    if types is None:
+        raise fields.error("query_language", f"expected one of {', '.join(sorted(QUERY_LANGUAGES))} (a data source's "
+                                             f"type decides its language otherwise), got {language!r}")
+    if fields.data.get("type") not in types:
+        raise fields.error("query_language", f"{language} is spoken by a data source of type "
+                                             f"{' or '.join(types)}, not {fields.data.get('type')!r}")
+    return language
 
 
 # jsonData keys Grafana no longer reads: accepted and ignored, so a warning rather than an error.

@@ -34,6 +34,10 @@ from .query_report import NO_PARSER, record
 from .references import variable_query
 
 LANGUAGES = {"prometheus": "PromQL", "loki": "LogQL", "tempo": "TraceQL"}
+# A Prometheus-type data source declared to answer in MetricsQL (datasources.py QUERY_LANGUAGES): its queries are
+# listed as unchecked, since no MetricsQL parser is at hand and a PromQL one refuses valid MetricsQL.
+METRICSQL = "metricsql"
+NO_PARSER_NAMES = {METRICSQL: "MetricsQL"}
 SQL_TYPES = frozenset({"grafana-postgresql-datasource", "postgres", "mysql", "grafana-mysql-datasource", "mssql",
                        "grafana-mssql-datasource"})
 NOT_QUERIES = frozenset({"-- Grafana --", "grafana", "-- Dashboard --"})  # built-in annotations, reused results
@@ -57,7 +61,12 @@ class Query:
 
 def _default_type(ctx: RenderContext) -> str | None:
     defaults = [s for s in ctx.datasources.values() if getattr(s, "is_default", False)]
-    return defaults[0].type if defaults else None
+    return _query_kind(defaults[0]) if defaults else None
+
+
+def _query_kind(source: Any) -> str:
+    """What a data source's queries are checked as: its type, or the dialect it is declared to speak."""
+    return METRICSQL if getattr(source, "query_language", None) == METRICSQL else source.type
 
 
 def _plugin_type(reference: Any, variables: Mapping[str, Any], ctx: RenderContext) -> str | None:
@@ -78,11 +87,11 @@ def _plugin_type(reference: Any, variables: Mapping[str, Any], ctx: RenderContex
         found = variables.get(variable) or {}
         return found.get("query") if isinstance(found.get("query"), str) else reference.get("type")
     source = ctx.datasources.get(uid)
-    return source.type if source else reference.get("type")
+    return _query_kind(source) if source else reference.get("type")
 
 
 def _target_text(kind: str | None, target: Mapping[str, Any]) -> str | None:
-    if kind in ("prometheus", "loki"):
+    if kind in ("prometheus", "loki", METRICSQL):
         return target.get("expr") if isinstance(target.get("expr"), str) else None
     if kind == "tempo":
         if target.get("queryType", "traceql") not in ("traceql", "traceqlSearch"):
@@ -137,7 +146,7 @@ class _Collector:
             return
         language = LANGUAGES.get(kind)
         if language is None:  # SQL, or a plugin's structured query: counted as unchecked, nothing to parse
-            name = "SQL" if kind in SQL_TYPES else kind
+            name = "SQL" if kind in SQL_TYPES else NO_PARSER_NAMES.get(kind, kind)
             record(self.dashboard.file, where, name, text or "", f"{NO_PARSER} {name}")
             return
         if not isinstance(text, str) or not text.strip():
@@ -157,12 +166,15 @@ class _Collector:
                 record(self.dashboard.file, where, LANGUAGES[kind], query, None)
             elif kind in ("prometheus", "loki") or (kind in LANGUAGES and judged):
                 self.add(kind, part, where)
+            elif kind == METRICSQL:
+                self.add(kind, query, where)  # listed as unchecked, as its panels' queries are
         for index, annotation in enumerate((config.get("annotations") or {}).get("list") or []):
             if not isinstance(annotation, Mapping) or annotation.get("builtIn"):
                 continue
             target = annotation.get("target") if isinstance(annotation.get("target"), Mapping) else {}
             kind = _plugin_type(annotation.get("datasource"), self.variables, self.ctx)
-            text = _target_text(kind, target) or (annotation.get("expr") if kind in ("prometheus", "loki") else None)
+            text = _target_text(kind, target) or (annotation.get("expr") if kind in ("prometheus", "loki", METRICSQL)
+                                                  else None)
             if kind in LANGUAGES or text:  # a tag or plugin annotation without a query is no query
                 self.add(kind, text, place(uid, query=f"annotation {annotation.get('name', index)!r}"))
         for panel in panels_of(config):
