@@ -66,6 +66,13 @@ def used_variables(text: str) -> list[str]:
     return [name for name in (name_of(m) for m in VARIABLE.finditer(text)) if not name.isdigit()]
 
 
+def quoted_only(text: str, name: str) -> bool:
+    """Whether every use of variable ``name`` in ``text`` stands inside a string literal (``{job="$job"}``)."""
+    states = _quote_states(text)
+    uses = [m for m in VARIABLE.finditer(text) if name_of(m) == name]
+    return bool(uses) and all(states[m.start()] is not None for m in uses)
+
+
 def _quote_states(text: str) -> list[str | None]:
     """The string literal (its quote character) each position of ``text`` is inside, or None."""
     states: list[str | None] = []
