@@ -66,6 +66,23 @@ def test_metricsql_queries_are_listed_unchecked_not_refused(tree: Path) -> None:
     assert "MetricsQL 5 unchecked (no parser)" in report.summary()
 
 
+def test_through_a_data_source_variable_that_can_pick_it(tree: Path) -> None:
+    """`$ds` of type prometheus: the viewer can pick the VictoriaMetrics one, where the queries work."""
+    board = dashboard("pmm-ds")
+    board["templating"]["list"].append({"name": "ds", "type": "datasource", "query": "prometheus"})
+    for panel in board["panels"]:
+        panel["datasource"] = {"uid": "$ds"}
+        del panel["targets"][0]["datasource"]
+    (tree / "dashboards" / "shop" / "pmm-like.json").write_text(json.dumps(board))
+    with collecting_query_report() as report:
+        load_project(tree, ["dev"])
+    assert report.unchecked["MetricsQL"] == 5
+    (tree / "datasources" / "metrics.yaml").write_text(VICTORIA.replace("query_language: metricsql\n", ""))
+    with pytest.raises(UserError) as caught:  # no data source of the type speaks MetricsQL: PromQL, refused
+        load_project(tree, ["dev"])
+    assert len([p for p in caught.value.problems if "PromQL does not parse" in p.message]) == 3
+
+
 def test_the_same_queries_on_a_plain_prometheus_are_refused(tree: Path) -> None:
     (tree / "datasources" / "metrics.yaml").write_text(VICTORIA.replace("query_language: metricsql\n", ""))
     with pytest.raises(UserError) as caught:

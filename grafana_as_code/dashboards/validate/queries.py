@@ -85,7 +85,12 @@ def _plugin_type(reference: Any, variables: Mapping[str, Any], ctx: RenderContex
     variable = variable_in(uid)
     if variable is not None:
         found = variables.get(variable) or {}
-        return found.get("query") if isinstance(found.get("query"), str) else reference.get("type")
+        kind = found.get("query") if isinstance(found.get("query"), str) else reference.get("type")
+        # A viewer can pick any data source of the type: where one of them answers in MetricsQL, a query that works
+        # there is no error (it is listed unchecked).
+        if any(_query_kind(s) == METRICSQL and s.type == kind for s in ctx.datasources.values()):
+            return METRICSQL
+        return kind
     source = ctx.datasources.get(uid)
     return _query_kind(source) if source else reference.get("type")
 
