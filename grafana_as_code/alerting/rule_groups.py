@@ -33,7 +33,7 @@ from ..yaml_io import display_path
 from . import translate
 from .annotation_functions import prometheus_only_function
 from .grafana_extras import GrafanaExtras, NotificationSettings, RuleExtras, load_extras
-from .prometheus_rules import MAX_NAME_LENGTH, Rule, RuleFile, RuleGroup, load_rule_files
+from .prometheus_rules import MAX_NAME_LENGTH, Rule, RuleFile, RuleGroup, load_rule_files, too_long
 from .version_gates import check_active_timings, check_rule_features
 
 EVALUATION_STEP_SECONDS = 10  # Grafana's scheduler ticks every 10 s; group intervals must be multiples of it
@@ -370,7 +370,7 @@ def _suffixed(title: str, suffix: str) -> str:
     checked in pkg/services/ngalert/api/validation/api_ruler_validation.go). A name near the limit is cut before the
     suffix, which tells the repeats apart, so that Grafana does not refuse the rule on apply."""
     tail = f" ({suffix})"
-    if len((title + tail).encode()) <= MAX_NAME_LENGTH:
+    if not too_long(title + tail):
         return title + tail
     room = MAX_NAME_LENGTH - len(tail.encode()) - len("...")
     return title.encode()[:room].decode(errors="ignore") + "..." + tail
