@@ -169,7 +169,10 @@ def test_every_secret_the_stacks_need_is_mapped_to_its_terraform_variable(needed
         env = step.get("env", {})
         for secret in needed_secrets:
             github = github_secret(Secret(secret, "", "", ""))
-            assert env.get(f"TF_VAR_{secret}") == f"${{{{ secrets.{github} }}}}", (file, name, secret)
+            line = f"TF_VAR_{secret}: ${{{{ secrets.{github} }}}}"
+            assert env.get(f"TF_VAR_{secret}") == f"${{{{ secrets.{github} }}}}", (
+                f"{file}: step {name!r}: the stacks need the secret {secret!r}; add `{line}` to its env, as in every "
+                "planning step of plan.yml, drift.yml and deploy-stack.yml (README: GitHub set-up per environment)")
         assert "check-secrets" in step["run"], (file, name)  # a missing secret fails, named, before terraform runs
         mode = "read --pr" if file in PR_WORKFLOWS | DRIFT_WORKFLOWS else "read"
         assert f"grafana_permissions.py {mode} " in step["run"], (file, name)  # and a token that cannot read
